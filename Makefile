@@ -1,0 +1,99 @@
+# phoenix -- scenario simulation and forecasting engine.
+# CFLAGS/LDFLAGS stay the user's; the project's flags live in PHX_* variables.
+
+PKGS      := gsl hdf5 cunit inih nettle
+BUILD     := build
+PHX_STD   := -std=c11 -D_POSIX_C_SOURCE=200809L
+PHX_OPT   := -O2 -fopenmp -ffp-contract=off
+PHX_WARN  := -Wall \
+             -Wextra \
+             -Werror \
+             -Wshadow \
+             -Wstrict-prototypes \
+             -Wmissing-prototypes \
+             -Wno-unused-parameter
+PHX_DEP   := -MMD -MP
+PHX_CFLAGS = $(PHX_STD) $(PHX_OPT) $(PHX_WARN) $(PHX_DEP) $(PKG_CFLAGS) $(SAN)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs-only-L hdf5 2>/dev/null) -lhdf5_hl \
+             $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PHX_LDFLAGS = -fopenmp $(SAN)
+
+LIB_SRC   := $(wildcard engine/*.c) $(wildcard models/*.c) $(wildcard models/*/*.c) \
+             $(wildcard output/*.c)
+CLI_SRC   := $(wildcard cli/*.c)
+TEST_SRC  := $(wildcard tests/test_*.c)
+TEST_UTIL := tests/testutil.c
+BENCH_SRC := $(wildcard bench/*.c)
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIB       := $(BUILD)/libphoenix.a
+PHOENIX   := $(BUILD)/phoenix
+
+# Debian 12 packages: build, tests (interoperability checks with Debian's python3), tools.
+DEB_PKGS  := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev \
+             librandom123-dev libinih-dev nettle-dev python3 python3-h5py python3-xarray \
+             python3-h5netcdf
+
+.PHONY: all deps run test check bench clean
+all: $(PHOENIX)
+
+# Install whatever is missing (as root); otherwise print the exact command to run.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing:$$missing"; \
+	  echo "deps: run: sudo apt-get update && sudo apt-get install -y --no-install-recommends$$missing"; \
+	  exit 1; fi; \
+	echo "deps: installing$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(PHX_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PHOENIX): $(CLI_OBJ) $(LIB)
+	$(CC) $(PHX_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+	@ln -sf $(BUILD)/phoenix phoenix
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/testutil.o $(LIB)
+	$(CC) $(PHX_LDFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/testutil.o $(LIB) $(PKG_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(PHX_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# The main job: the default scenario, a summary table, results.h5.
+RUN_SCENARIO ?= scenarios/plan-2021-2023.ini
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(PHOENIX) run $(RUN_SCENARIO) -o results.h5 --force
+
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@PHOENIX=$(PHOENIX) BUILD=$(BUILD) sh tests/run_all.sh $(TEST_BIN)
+
+# The tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	@$(MAKE) --no-print-directory BUILD=build-san \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  PHX_OPT="-O1 -g -fopenmp -ffp-contract=off" test
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@sh bench/run.sh
+
+clean:
+	rm -rf build build-san phoenix
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d)

@@ -1,0 +1,85 @@
+/* model.h -- the interface between the engine and a policy model (a const table of functions). */
+#ifndef PHX_MODEL_H
+#define PHX_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "phx.h"
+#include "param.h"
+
+struct scenario;
+
+enum {
+    METRIC_MORE = 1,          /* direction: more is better; a target is met when value >= target */
+    METRIC_LESS = -1          /* less is better; met when value <= target */
+};
+enum {
+    METRIC_CUMULATIVE = 0,    /* summed since year_first */
+    METRIC_STATE = 1          /* a state at year end */
+};
+enum {
+    METRIC_BY_GROUP = 1u << 0 /* also stored per group (district): [replication x year x group] */
+};
+
+typedef struct metric_def {
+    const char *name;          /* "energy_freed_tce" */
+    const char *unit;          /* "tce", "mu", "亿元" ... */
+    const char *long_name;     /* English */
+    const char *long_name_zh;  /* Chinese */
+    int direction;             /* METRIC_MORE or METRIC_LESS */
+    int kind;                  /* METRIC_CUMULATIVE or METRIC_STATE */
+    unsigned flags;            /* METRIC_BY_GROUP */
+} metric_def;
+
+/* Everything a replication needs to know about itself. */
+typedef struct replication_ctx {
+    uint64_t seed;             /* the run's seed (key of every random stream) */
+    uint32_t replication;      /* global replication index, 0-based */
+    const double *theta;       /* this replication's parameter values; see scenario_slot() */
+    const size_t *offset;      /* offset[p] = first slot of parameter p (model table order) */
+    int year_first, n_years;   /* calendar years simulated */
+} replication_ctx;
+
+/* Value of numeric parameter `p` (model table index) in year index `y` (0-based; 0 for scalars).
+ * Per-year parameters have n_years slots; scalar ones have one. */
+#define THETA(rc, p) ((rc)->theta[(rc)->offset[(p)]])
+#define THETA_Y(rc, p, y) ((rc)->theta[(rc)->offset[(p)] + (size_t)(y)])
+
+/* A model. Output layout of one replication:
+ *   row[m * n_years + y]                               for every metric m of the table
+ *   group_row[(g_m * n_years + y) * n_groups + d]      for the g_m-th metric flagged METRIC_BY_GROUP
+ * Both arrays are zeroed by the engine before simulate() is called. */
+typedef struct model_type {
+    const char *name;                 /* "tlhn", "ishigami" */
+    const char *description;
+    const param_def *params;
+    size_t n_params;
+    const metric_def *metrics;
+    size_t n_metrics;
+    const char *group_dim;            /* name of the group dimension ("district"), or NULL */
+    const char *const *group_names;   /* n_groups names */
+    size_t n_groups;
+
+    /* Extra checks on a resolved scenario beyond bounds and choices (shares summing to 1, ...).
+     * May be NULL. Returns PHX_OK or fills `e` naming file, line and key (scenario_origin()). */
+    int (*check)(const struct scenario *sc, phx_err *e);
+    /* Build the shared, read-only data (firm table, ...) from the resolved scenario (its
+     * `firms` setting is already a usable path or "synthetic"). Returns PHX_OK and sets *shared,
+     * or fills `e`. */
+    int (*prepare)(const struct scenario *sc, void **shared, phx_err *e);
+    void (*shared_free)(void *shared);
+    /* Per-thread scratch, allocated once per thread, never inside the replication loop. */
+    void *(*scratch_alloc)(const void *shared);
+    void (*scratch_free)(void *scratch);
+    /* Simulate one replication. Must depend only on (shared, rc) -- never on the scratch's
+     * previous contents, the thread or other replications. Returns PHX_OK or PHX_ERUN. */
+    int (*simulate)(const void *shared, void *scratch, const replication_ctx *rc, double *row,
+                    double *group_row);
+} model_type;
+
+/* Number of metrics flagged METRIC_BY_GROUP. */
+size_t model_n_group_metrics(const model_type *m);
+/* Index of metric `name`, or -1. */
+int model_metric_find(const model_type *m, const char *name);
+
+#endif

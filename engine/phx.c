@@ -1,0 +1,114 @@
+/* phx.c -- error records, the out-of-memory handler and small string helpers. */
+#include "phx.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int phx_fail(phx_err *e, int status, const char *file, int line, const char *key,
+             const char *fmt, ...)
+{
+    if (e == NULL)
+        return status;
+    e->status = status;
+    size_t n = sizeof e->msg, used = 0;
+    int k = 0;
+    if (file != NULL && line > 0)
+        k = snprintf(e->msg, n, "%s:%d: ", file, line);
+    else if (file != NULL)
+        k = snprintf(e->msg, n, "%s: ", file);
+    used = k > 0 ? (size_t)k : 0;
+    if (key != NULL && used < n) {
+        k = snprintf(e->msg + used, n - used, "%s: ", key);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    if (used < n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg + used, n - used, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+static void phx_oom(size_t n)
+{
+    fprintf(stderr, "phoenix: out of memory (asked for %zu bytes)\n", n);
+    exit(PHX_ERUN);
+}
+
+void *phx_malloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        phx_oom(n);
+    return p;
+}
+
+void *phx_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL)
+        phx_oom(n * size);
+    return p;
+}
+
+void *phx_realloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL)
+        phx_oom(n);
+    return q;
+}
+
+char *phx_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = phx_malloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+char *phx_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+int phx_parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return -1;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int phx_parse_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || errno == ERANGE)
+        return -1;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,37 @@
+/* run.h -- the replication loop: sample, simulate in parallel, hand rows to a sink in blocks. */
+#ifndef PHX_RUN_H
+#define PHX_RUN_H
+
+#include <stddef.h>
+#include "phx.h"
+#include "scenario.h"
+#include "sampler.h"
+
+/* A block of finished replications, in replication order. */
+typedef struct run_block {
+    size_t first, n;            /* replications first..first+n-1 */
+    const double *theta;        /* n x sc->n_slots */
+    const double *rows;         /* n x (n_metrics * n_years) */
+    const double *group_rows;   /* n x (n_group_metrics * n_years * n_groups); NULL if none */
+} run_block;
+
+/* Where blocks go (the HDF5 writer, a test's buffer...). Called serially, in order. */
+typedef struct run_sink {
+    void *ctx;
+    int (*block)(void *ctx, const scenario *sc, const run_block *b, phx_err *e);
+} run_sink;
+
+typedef struct run_options {
+    int threads;                /* OpenMP threads; 0 = OpenMP's default */
+    size_t block;               /* replications per block; 0 = a default (1024) */
+    sampler_kind sampler;
+    int progress;               /* draw a progress bar on stderr */
+} run_options;
+
+/* Run replications first..first+n-1 of `sc` with the model's prepared `shared` data, sending
+ * every block to `sink`. Memory is O(block), not O(n). The rows depend only on (scenario, seed,
+ * replication index): never on threads or block size. Returns PHX_OK or fills `e`. */
+int run_replications(const scenario *sc, const void *shared, size_t first, size_t n,
+                     const run_options *o, const run_sink *sink, phx_err *e);
+
+#endif

@@ -1,0 +1,50 @@
+/* h5.h -- the HDF5 results file: writer (streamed blocks, provenance, summaries) and reader.
+ * This module and its .c files are the only ones that include hdf5.h. */
+#ifndef PHX_H5_H
+#define PHX_H5_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include "../engine/phx.h"
+#include "../engine/scenario.h"
+#include "../engine/run.h"
+
+#define H5_SCHEMA_MAJOR 1
+#define H5_SCHEMA_MINOR 0
+
+typedef struct h5_writer h5_writer;
+
+/* Start a results file for `path`. If `path` exists and !force: PHX_EINPUT ("exists; use
+ * --force"), nothing written. The data goes to a temporary file in the same directory
+ * ("<path>.tmp.XXXXXX"), renamed over `path` by h5_writer_commit(). Root attributes: filetype,
+ * schema_version, phoenix_version, git_sha1, created_utc, command_line, seed, rng. */
+int h5_writer_open(h5_writer **w, const char *path, int force, const char *command_line,
+                   uint64_t seed, phx_err *e);
+
+/* Create /scenarios/<sc->name>/ with its attributes, dimension scales and (extendible, chunked,
+ * deflate-compressed) datasets. `n_hint` is the expected number of replications. */
+int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, phx_err *e);
+
+/* A sink for run_replications() that appends each block to the current scenario. */
+run_sink h5_writer_sink(h5_writer *w);
+
+/* Compute the summary statistics of the current scenario from the rows written (one column at a
+ * time: memory O(replications) for one column) and write /scenarios/<name>/summary. */
+int h5_writer_end_scenario(h5_writer *w, phx_err *e);
+
+/* Close the file and rename it to its final name. Frees w. */
+int h5_writer_commit(h5_writer *w, phx_err *e);
+/* Close and delete the temporary file (after an error). Frees w. h5_writer_abort(NULL) is a no-op. */
+void h5_writer_abort(h5_writer *w);
+
+/* Print the summary of every scenario in results file `path`: format "table", "csv" or "md".
+ * Metrics with a target come first, with median, 90% interval and P(target met) in the last
+ * year; then the rest. Returns PHX_OK or fills `e`. */
+int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e);
+
+/* Read metric `metric` of scenario `scenario_name`: n_rep x n_year values into a newly
+ * allocated array (caller frees). For tests and later analyses. */
+int h5_read_metric(const char *path, const char *scenario_name, const char *metric,
+                   double **values, size_t *n_rep, size_t *n_year, phx_err *e);
+
+#endif
