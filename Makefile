@@ -3,7 +3,7 @@
 
 PKGS      := gsl hdf5 cunit inih nettle
 BUILD     := build
-PHX_STD   := -std=c11 -D_POSIX_C_SOURCE=200809L
+PHX_STD   := -std=c11 -D_XOPEN_SOURCE=700
 PHX_OPT   := -O2 -fopenmp -ffp-contract=off
 PHX_WARN  := -Wall \
              -Wextra \

@@ -1,0 +1,20 @@
+/* model.c -- small queries on a model's tables. */
+#include "model.h"
+
+#include <string.h>
+
+size_t model_n_group_metrics(const model_type *m)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_metrics; i++)
+        k += (m->metrics[i].flags & METRIC_BY_GROUP) != 0;
+    return k;
+}
+
+int model_metric_find(const model_type *m, const char *name)
+{
+    for (size_t i = 0; i < m->n_metrics; i++)
+        if (strcmp(m->metrics[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}

@@ -1,0 +1,62 @@
+/* param.c -- lookups in a model's parameter table. */
+#include "param.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int param_find(const param_def *table, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Levenshtein distance, capped by the short strings we compare (keys < 64 bytes). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return (size_t)-1;
+    size_t prev[64], cur[64];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            cur[j] = del < ins ? (del < sub ? del : sub) : (ins < sub ? ins : sub);
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
+    }
+    return prev[lb];
+}
+
+const param_def *param_closest(const param_def *table, size_t n, const char *name)
+{
+    const param_def *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(name, table[i].name);
+        if (d < best_d) {
+            best_d = d;
+            best = &table[i];
+        }
+    }
+    /* close enough: at most a third of the name's length wrong */
+    return (best != NULL && best_d * 3 <= strlen(name) + 2) ? best : NULL;
+}
+
+int param_choice_ok(const char *choices, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = choices; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == wl && strncmp(p, word, len) == 0)
+            return 1;
+        p = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
