@@ -38,7 +38,7 @@ DEB_PKGS  := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev
              librandom123-dev libinih-dev nettle-dev python3 python3-h5py python3-xarray \
              python3-h5netcdf
 
-.PHONY: all deps run test check bench clean
+.PHONY: all deps run test check bench clean FORCE
 all: $(PHOENIX)
 
 # Install whatever is missing (as root); otherwise print the exact command to run.
@@ -55,9 +55,19 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing
 
+# The git revision goes into --version and the results files' provenance; the stamp changes only
+# when the revision does, so that only the objects that print it are rebuilt.
+GIT_SHA1  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+$(BUILD)/gitsha.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(GIT_SHA1)' | cmp -s - $@ || echo '$(GIT_SHA1)' > $@
+$(BUILD)/cli/phoenix.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard output/*.c)): $(BUILD)/gitsha.stamp
+$(BUILD)/cli/phoenix.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard output/*.c)): PHX_DEFS = -DPHX_GIT_SHA1='"$(GIT_SHA1)"'
+FORCE:
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(PHX_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(PHX_CFLAGS) $(PHX_DEFS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

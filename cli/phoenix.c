@@ -1,0 +1,342 @@
+/* phoenix.c -- the command line: run, params, summary, synth. The only place that knows both the
+ * models and the output module; everything else flows through engine/. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../engine/phx.h"
+#include "../engine/run.h"
+#include "../engine/scenario.h"
+#include "../models/models.h"
+#include "../models/tlhn/firms.h"
+#include "../output/h5.h"
+
+#ifndef PHX_GIT_SHA1
+#define PHX_GIT_SHA1 "unknown"
+#endif
+
+#define MAX_OVERRIDES 256
+
+static const char usage_text[] =
+    "usage:\n"
+    "  phoenix run SCENARIO.ini [-o FILE] [-n REPS] [--seed S] [--threads N]\n"
+    "              [--sampler mc|lhs|sobol] [--set section.key=value ...] [--firms FILE.csv]\n"
+    "              [--block B] [--force] [--quiet]\n"
+    "  phoenix summary FILE.h5 [--format table|csv|md]\n"
+    "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
+    "  phoenix params [MODEL]\n"
+    "  phoenix --help | --version\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n"
+    "Documentation: README.md, docs/scenarios.md, docs/model.md, docs/output.md.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "phoenix: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see phoenix --help)\n");
+    return PHX_EINPUT;
+}
+
+static int report(const phx_err *e)
+{
+    fprintf(stderr, "phoenix: %s\n", e->msg);
+    return e->status ? e->status : PHX_ERUN;
+}
+
+/* The command line as one string, for the results file's provenance. */
+static char *join_args(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *s = phx_malloc(n);
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        strcat(s, argv[i]);
+        if (i + 1 < argc)
+            strcat(s, " ");
+    }
+    return s;
+}
+
+/* Parse "section.key=value" from --set into an override (pointing into `arg`, modified). */
+static int parse_set(char *arg, scenario_override *ov)
+{
+    char *eq = strchr(arg, '=');
+    if (eq == NULL || eq == arg || strchr(arg, '.') == NULL || strchr(arg, '.') > eq)
+        return usage_error("--set '%s': expected section.key=value", arg);
+    *eq = '\0';
+    *ov = (scenario_override){ "--set", arg, eq + 1 };
+    return PHX_OK;
+}
+
+static int positive_int(const char *opt, const char *arg, long *out)
+{
+    if (phx_parse_long(arg, out) || *out <= 0 || *out > 1000000000L) {
+        fprintf(stderr, "phoenix: %s: '%s' is not a positive integer\n", opt, arg);
+        return PHX_EINPUT;
+    }
+    return PHX_OK;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat s;
+    return stat(path, &s) == 0;
+}
+
+/* ---- phoenix run ------------------------------------------------------------------------- */
+
+static int cmd_run(int argc, char **argv, const char *command_line)
+{
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },  { "replications", required_argument, NULL, 'n' },
+        { "seed", required_argument, NULL, 'S' },    { "threads", required_argument, NULL, 't' },
+        { "sampler", required_argument, NULL, 'm' }, { "set", required_argument, NULL, 's' },
+        { "firms", required_argument, NULL, 'f' },   { "block", required_argument, NULL, 'b' },
+        { "force", no_argument, NULL, 'F' },         { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *out = "results.h5";
+    scenario_override ov[MAX_OVERRIDES];
+    size_t n_ov = 0;
+    long threads = 0, block = 0;
+    int force = 0, quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:n:", opts, NULL)) != -1) {
+        if (n_ov == MAX_OVERRIDES)
+            return usage_error("too many overrides (at most %s)", "256");
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'n': ov[n_ov++] = (scenario_override){ "-n", "scenario.replications", optarg }; break;
+        case 'S': ov[n_ov++] = (scenario_override){ "--seed", "scenario.seed", optarg }; break;
+        case 'm': ov[n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", optarg }; break;
+        case 'f': ov[n_ov++] = (scenario_override){ "--firms", "scenario.firms", optarg }; break;
+        case 's':
+            if (parse_set(optarg, &ov[n_ov]))
+                return PHX_EINPUT;
+            n_ov++;
+            break;
+        case 't':
+            if (positive_int("--threads", optarg, &threads))
+                return PHX_EINPUT;
+            break;
+        case 'b':
+            if (positive_int("--block", optarg, &block))
+                return PHX_EINPUT;
+            break;
+        case 'F': force = 1; break;
+        case 'q': quiet = 1; break;
+        default: return usage_error("%s: bad option", "run");
+        }
+    }
+    if (optind + 1 != argc)
+        return usage_error("run takes one scenario file, got %s", optind == argc ? "none" : "several");
+    const char *path = argv[optind];
+    if (!force && file_exists(out)) {
+        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", out);
+        return PHX_EINPUT;
+    }
+
+    phx_err e = { 0 };
+    scenario *sc = NULL;
+    void *shared = NULL;
+    h5_writer *w = NULL;
+    int st = scenario_load(&sc, path, models_all, models_n, ov, n_ov, &e);
+    if (st == PHX_OK)
+        st = sc->model->prepare(sc, &shared, &e);
+    if (st == PHX_OK)
+        st = h5_writer_open(&w, out, force, command_line, sc->seed, &e);
+    if (st == PHX_OK)
+        st = h5_writer_begin_scenario(w, sc, (size_t)sc->replications, &e);
+    if (st == PHX_OK) {
+        run_options ro = { .threads = (int)threads, .block = (size_t)block,
+                           .progress = !quiet && isatty(STDERR_FILENO) };
+        sampler_parse(sc->sampler, &ro.sampler);
+        run_sink sink = h5_writer_sink(w);
+        st = run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, &e);
+    }
+    if (st == PHX_OK)
+        st = h5_writer_end_scenario(w, &e);
+    if (st == PHX_OK) {
+        st = h5_writer_commit(w, &e);
+        w = NULL;
+    }
+    h5_writer_abort(w);
+    if (shared)
+        sc->model->shared_free(shared);
+    scenario_free(sc);
+    if (st != PHX_OK)
+        return report(&e);
+    if (!quiet) {
+        st = h5_summary_print(out, "table", stdout, &e);
+        if (st != PHX_OK)
+            return report(&e);
+        printf("results: %s\n", out);
+    }
+    return PHX_OK;
+}
+
+/* ---- phoenix summary ------------------------------------------------------------------- */
+
+static int cmd_summary(int argc, char **argv)
+{
+    static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
+                                          { NULL, 0, NULL, 0 } };
+    const char *format = "table";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'f')
+            return usage_error("%s: bad option", "summary");
+        format = optarg;
+    }
+    if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "md"))
+        return usage_error("--format '%s': expected table, csv or md", format);
+    if (optind + 1 != argc)
+        return usage_error("summary takes one results file, got %s", optind == argc ? "none" : "several");
+    phx_err e = { 0 };
+    if (h5_summary_print(argv[optind], format, stdout, &e))
+        return report(&e);
+    return PHX_OK;
+}
+
+/* ---- phoenix params ------------------------------------------------------------------------ */
+
+static const char *kind_name(const param_def *p)
+{
+    switch (p->kind) {
+    case PARAM_REAL: return (p->flags & PARAM_RANDOM) ? "real|dist" : "real";
+    case PARAM_INT: return "integer";
+    case PARAM_CHOICE: return "choice";
+    case PARAM_LIST: return "list";
+    case PARAM_TEXT: return "text";
+    }
+    return "?";
+}
+
+static void print_model_params(const model_type *m)
+{
+    printf("model %s: %s\n\nparameters (scenario keys; defaults are the plan-as-written values)\n",
+           m->name, m->description);
+    for (size_t i = 0; i < m->n_params; i++) {
+        const param_def *p = &m->params[i];
+        char bounds[96] = "";
+        if (p->kind == PARAM_CHOICE || p->kind == PARAM_LIST)
+            snprintf(bounds, sizeof bounds, "{%s}", p->choices);
+        else if (p->kind == PARAM_REAL || p->kind == PARAM_INT)
+            snprintf(bounds, sizeof bounds, "[%g, %g]", p->lo, p->hi);
+        printf("  %-36s %-9s %-8s default %-28s %-16s %s%s\n", p->name, kind_name(p), p->unit, p->def,
+               bounds, (p->flags & PARAM_PER_YEAR) ? "(per year) " : "", p->description);
+    }
+    printf("\nmetrics (per replication and year)\n");
+    for (size_t i = 0; i < m->n_metrics; i++) {
+        const metric_def *d = &m->metrics[i];
+        printf("  %-28s %-10s %-5s %-10s %s / %s%s\n", d->name, d->unit,
+               d->direction > 0 ? "more" : "less", d->kind == METRIC_CUMULATIVE ? "cumulative" : "state",
+               d->long_name, d->long_name_zh, (d->flags & METRIC_BY_GROUP) ? " (by district)" : "");
+    }
+}
+
+static int cmd_params(int argc, char **argv)
+{
+    if (argc > 2)
+        return usage_error("params takes at most one model name, got %s", "several");
+    if (argc == 1) {
+        printf("models:\n");
+        for (size_t i = 0; i < models_n; i++)
+            printf("  %-10s %s\n", models_all[i]->name, models_all[i]->description);
+        return PHX_OK;
+    }
+    const model_type *m = models_find(argv[1]);
+    if (m == NULL)
+        return usage_error("unknown model '%s' (phoenix params lists them)", argv[1]);
+    print_model_params(m);
+    return PHX_OK;
+}
+
+/* ---- phoenix synth -------------------------------------------------------------------- */
+
+static int cmd_synth(int argc, char **argv)
+{
+    static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
+                                          { "set", required_argument, NULL, 's' },
+                                          { "force", no_argument, NULL, 'F' },
+                                          { NULL, 0, NULL, 0 } };
+    const char *out = NULL;
+    scenario_override ov[MAX_OVERRIDES];
+    size_t n_ov = 0;
+    int force = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        if (c == 'o')
+            out = optarg;
+        else if (c == 'F')
+            force = 1;
+        else if (c == 's' && n_ov < MAX_OVERRIDES) {
+            if (parse_set(optarg, &ov[n_ov]))
+                return PHX_EINPUT;
+            n_ov++;
+        } else
+            return usage_error("%s: bad option", "synth");
+    }
+    if (out == NULL)
+        return usage_error("synth needs -o FIRMS.csv%s", "");
+    if (optind + 1 < argc)
+        return usage_error("synth takes at most one scenario file, got %s", "several");
+    if (!force && file_exists(out)) {
+        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", out);
+        return PHX_EINPUT;
+    }
+    phx_err e = { 0 };
+    scenario *sc = NULL;
+    int st = optind < argc ? scenario_load(&sc, argv[optind], models_all, models_n, ov, n_ov, &e)
+                           : scenario_defaults(&sc, &model_tlhn, ov, n_ov, &e);
+    if (st == PHX_OK && sc->model != &model_tlhn)
+        st = phx_fail(&e, PHX_EINPUT, sc->path, 0, "scenario.model",
+                      "synth generates firms for model tlhn, not %s", sc->model->name);
+    tlhn_firms *f = NULL;
+    if (st == PHX_OK && (f = tlhn_firms_load(sc, &e)) == NULL)
+        st = e.status ? e.status : PHX_ERUN;
+    if (st == PHX_OK)
+        st = tlhn_firms_write_csv(f, out, &e);
+    if (st == PHX_OK)
+        fprintf(stderr, "phoenix: wrote %zu firms to %s\n", f->n, out);
+    tlhn_firms_free(f);
+    scenario_free(sc);
+    return st == PHX_OK ? PHX_OK : report(&e);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "no command given");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        return PHX_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("phoenix %s (git %s)\n", PHX_VERSION, PHX_GIT_SHA1);
+        return PHX_OK;
+    }
+    if (!strcmp(cmd, "run")) {
+        char *cl = join_args(argc, argv);
+        int st = cmd_run(argc - 1, argv + 1, cl);
+        free(cl);
+        return st;
+    }
+    if (!strcmp(cmd, "summary"))
+        return cmd_summary(argc - 1, argv + 1);
+    if (!strcmp(cmd, "params"))
+        return cmd_params(argc - 1, argv + 1);
+    if (!strcmp(cmd, "synth"))
+        return cmd_synth(argc - 1, argv + 1);
+    return usage_error("unknown command '%s'", cmd);
+}
