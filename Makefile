@@ -38,7 +38,7 @@ DEB_PKGS  := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev
              librandom123-dev libinih-dev nettle-dev python3 python3-h5py python3-xarray \
              python3-h5netcdf
 
-.PHONY: all deps run test check bench clean FORCE
+.PHONY: all deps run test check bench clean docs FORCE
 all: $(PHOENIX)
 
 # Install whatever is missing (as root); otherwise print the exact command to run.
@@ -102,6 +102,11 @@ check: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh bench/run.sh
+
+# docs/scenarios.md = the hand-written guide + the reference generated from the parameter tables.
+docs: $(PHOENIX)
+	@{ cat docs/scenarios.head.md; ./$(PHOENIX) params --format md; } > docs/scenarios.md
+	@echo "docs: wrote docs/scenarios.md"
 
 clean:
 	rm -rf build build-san phoenix

@@ -29,7 +29,7 @@ static const char usage_text[] =
     "              [--block B] [--force] [--quiet]\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
-    "  phoenix params [MODEL]\n"
+    "  phoenix params [MODEL] [--format table|md]\n"
     "  phoenix --help | --version\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n"
@@ -244,10 +244,65 @@ static void print_model_params(const model_type *m)
     }
 }
 
+/* Markdown reference of a model's keys and metrics: generated into docs/scenarios.md, so the
+ * documentation cannot drift from the parameter table (tests/t_docs.sh checks it). */
+static void print_model_params_md(const model_type *m)
+{
+    printf("## Model `%s`\n\n%s\n\n| key | kind | unit | default | bounds or choices | meaning |\n"
+           "|---|---|---|---|---|---|\n", m->name, m->description);
+    for (size_t i = 0; i < m->n_params; i++) {
+        const param_def *p = &m->params[i];
+        char bounds[128] = "";
+        if (p->kind == PARAM_CHOICE || p->kind == PARAM_LIST) {
+            size_t k = 0;
+            for (const char *c = p->choices; *c && k + 4 < sizeof bounds; c++) {
+                if (*c == '|') {
+                    bounds[k++] = ',';
+                    bounds[k++] = ' ';
+                } else {
+                    bounds[k++] = *c;
+                }
+            }
+            bounds[k] = '\0';
+        } else if (p->kind == PARAM_REAL || p->kind == PARAM_INT) {
+            snprintf(bounds, sizeof bounds, "[%g, %g]", p->lo, p->hi);
+        }
+        printf("| `%s` | %s%s | %s | `%s` | %s | %s |\n", p->name, kind_name(p),
+               (p->flags & PARAM_PER_YEAR) ? ", per year" : "", p->unit, p->def, bounds, p->description);
+    }
+    printf("\nMetrics (`[targets]` keys; a target is met when the value is at least the target for "
+           "\"more\" metrics, at most for \"less\"):\n\n| metric | unit | better | kind | meaning |\n"
+           "|---|---|---|---|---|\n");
+    for (size_t i = 0; i < m->n_metrics; i++) {
+        const metric_def *d = &m->metrics[i];
+        printf("| `%s` | %s | %s | %s%s | %s (%s) |\n", d->name, d->unit, d->direction > 0 ? "more" : "less",
+               d->kind == METRIC_CUMULATIVE ? "cumulative" : "state",
+               (d->flags & METRIC_BY_GROUP) ? ", by district" : "", d->long_name, d->long_name_zh);
+    }
+    printf("\n");
+}
+
 static int cmd_params(int argc, char **argv)
 {
+    static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
+                                          { NULL, 0, NULL, 0 } };
+    int c, md = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'f' || (strcmp(optarg, "md") && strcmp(optarg, "table")))
+            return usage_error("params: expected --format table|md%s", "");
+        md = strcmp(optarg, "md") == 0;
+    }
+    argc -= optind - 1;
+    argv += optind - 1;
     if (argc > 2)
         return usage_error("params takes at most one model name, got %s", "several");
+    if (md) {
+        for (size_t i = 0; i < models_n; i++)
+            if (argc == 1 || strcmp(models_all[i]->name, argv[1]) == 0)
+                print_model_params_md(models_all[i]);
+        return PHX_OK;
+    }
     if (argc == 1) {
         printf("models:\n");
         for (size_t i = 0; i < models_n; i++)
