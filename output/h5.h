@@ -47,4 +47,11 @@ int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e
 int h5_read_metric(const char *path, const char *scenario_name, const char *metric,
                    double **values, size_t *n_rep, size_t *n_year, phx_err *e);
 
+/* Read any numeric dataset of rank 1 to 3 of results file `path` as float64: `dataset` is its
+ * path in the file ("/scenarios/x/districts/land_mu"). Sets *rank and dims[0..*rank-1]; the
+ * values (row-major) go to a newly allocated array (caller frees). A missing dataset is
+ * PHX_EINPUT. For tests and later analyses. */
+int h5_read_array(const char *path, const char *dataset, double **values, size_t dims[3],
+                  int *rank, phx_err *e);
+
 #endif

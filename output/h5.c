@@ -1,0 +1,893 @@
+/* h5.c -- the HDF5 results writer: provenance, per-scenario datasets streamed in blocks,
+ * summaries computed column by column, and the temporary-name-then-rename commit.
+ * The layout is documented in docs/output.md (schema version 1), which is the authority. */
+#include "h5.h"
+#include "h5util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../engine/stats.h"
+
+#define H5W_CHUNK_MAX 1024   /* rows per chunk: ~1024 x n_years doubles, a few tens of KB */
+#define H5W_DEFLATE 4        /* zlib level: most of the gain of 9 at a fraction of the time */
+#define H5W_REP_SCALES 3     /* replication scale copies: scenario group, metrics/, groups/ */
+
+/* The git revision is wired by the Makefile as -DPHX_GIT_SHA1=... (a string literal or a bare
+ * token); both are accepted: the stringized form is stripped of its quotes at run time. */
+#define H5W_STR_(x) #x
+#define H5W_STR(x) H5W_STR_(x)
+#ifdef PHX_GIT_SHA1
+#define H5W_GIT_SHA1 H5W_STR(PHX_GIT_SHA1)
+#else
+#define H5W_GIT_SHA1 "unknown"
+#endif
+
+struct h5_writer {
+    char *path;                 /* final name */
+    char *tmp;                  /* "<path>.tmp.XXXXXX", where the data goes until commit */
+    int force;
+    hid_t file;
+    hid_t scenarios;            /* /scenarios */
+    int broken;                 /* a call failed: only h5_writer_abort() is left */
+
+    /* The open scenario, between begin and end. */
+    const scenario *sc;
+    hid_t sc_group;
+    hid_t rep[H5W_REP_SCALES];  /* replication scales (extended with every block) */
+    size_t n_rep;
+    hid_t params;               /* parameters [replication x parameter]; -1 without slots */
+    hid_t *metric;              /* metrics/<name>, model table order */
+    hid_t *by_group;            /* <group_dim>s/<name>, for the metrics flagged METRIC_BY_GROUP */
+    size_t n_metrics, n_group_metrics, n_groups;
+    size_t n_written;           /* rows appended so far */
+    hsize_t chunk;              /* rows per chunk */
+};
+
+/* ---- small pieces ---------------------------------------------------------------------- */
+
+/* Now, as ISO 8601 UTC ("2026-01-31T12:00:00Z"). */
+static void h5w_now_utc(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL || strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, n, "unknown");
+}
+
+/* PHX_GIT_SHA1 without the quotes a string-literal definition leaves after stringizing. */
+static void h5w_git_sha1(char *buf, size_t n)
+{
+    const char *s = H5W_GIT_SHA1;
+    size_t len = strlen(s);
+    if (len >= 2 && s[0] == '"' && s[len - 1] == '"')
+        snprintf(buf, n, "%.*s", (int)(len - 2), s + 1);
+    else
+        snprintf(buf, n, "%s", s);
+    if (buf[0] == '\0')
+        snprintf(buf, n, "unknown");
+}
+
+/* Is `name` usable as one HDF5 link name? */
+static int h5w_name_ok(const char *name)
+{
+    return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0;
+}
+
+/* Mark the writer unusable and pass the status on. */
+static int h5w_broken(h5_writer *w, int st)
+{
+    if (st != PHX_OK)
+        w->broken = 1;
+    return st;
+}
+
+/* Close every id of the open scenario and forget it. */
+static void h5w_scenario_close(h5_writer *w)
+{
+    for (size_t i = 0; i < H5W_REP_SCALES; i++) {
+        h5u_close(w->rep[i]);
+        w->rep[i] = -1;
+    }
+    for (size_t m = 0; w->metric != NULL && m < w->n_metrics; m++)
+        h5u_close(w->metric[m]);
+    for (size_t g = 0; w->by_group != NULL && g < w->n_group_metrics; g++)
+        h5u_close(w->by_group[g]);
+    free(w->metric);
+    free(w->by_group);
+    w->metric = w->by_group = NULL;
+    h5u_close(w->params);
+    h5u_close(w->sc_group);
+    w->params = w->sc_group = -1;
+    w->n_rep = w->n_metrics = w->n_group_metrics = w->n_groups = w->n_written = 0;
+    w->sc = NULL;
+}
+
+/* ---- datasets -------------------------------------------------------------------------- */
+
+/* Create dataset `name` in `loc`. With `extendible`, dims[0] starts at 0 and grows without
+ * bound (replications), in chunks of w->chunk rows, shuffled and deflate-compressed; float64
+ * datasets are filled with NaN where nothing was written. Returns the id or a negative one. */
+static hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, int rank,
+                         const hsize_t *dims, int extendible)
+{
+    hsize_t cur[3], max[3], chunk[3];
+    hid_t space = -1, dcpl = -1, d = -1;
+    for (int k = 0; k < rank; k++) {
+        cur[k] = max[k] = chunk[k] = dims[k];
+    }
+    if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
+        goto done;
+    if (extendible) {
+        cur[0] = 0;
+        max[0] = H5S_UNLIMITED;
+        chunk[0] = w->chunk;
+        if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+            H5Pset_deflate(dcpl, H5W_DEFLATE) < 0)
+            goto done;
+    }
+    if (H5Tequal(type, H5T_IEEE_F64LE) > 0) {
+        double nan = NAN;
+        if (H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan) < 0)
+            goto done;
+    }
+    if ((space = H5Screate_simple(rank, cur, max)) < 0)
+        goto done;
+    d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+done:
+    h5u_close(space);
+    h5u_close(dcpl);
+    return d;
+}
+
+/* A fixed-size 1-D dimension scale `name` in `loc` holding `data` (of memory type `mtype`). */
+static hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                       size_t n, const void *data, phx_err *e)
+{
+    hsize_t dim = n;
+    hid_t d = h5w_dataset(w, loc, name, ftype, 1, &dim, 0);
+    if (d < 0 || (n > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) ||
+        H5DSset_scale(d, name) < 0) {
+        h5u_close(d);
+        h5u_fail(e, w->path, "cannot write dimension scale %s", name);
+        return -1;
+    }
+    return d;
+}
+
+/* A scale of names (variable-length UTF-8); NULL names are written as "". */
+static hid_t h5w_scale_names(const h5_writer *w, hid_t loc, const char *name,
+                             const char *const *names, size_t n, phx_err *e)
+{
+    hid_t t = h5u_vlen_str_type();
+    if (t < 0) {
+        h5u_fail(e, w->path, "cannot make a string type for %s", name);
+        return -1;
+    }
+    const char **v = phx_calloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = names != NULL && names[i] != NULL ? names[i] : "";
+    hid_t d = h5w_scale(w, loc, name, t, t, n, v, e);
+    free(v);
+    H5Tclose(t);
+    return d;
+}
+
+/* The calendar years year_first..year_last as scale `year` in `loc`. */
+static hid_t h5w_scale_years(const h5_writer *w, hid_t loc, const scenario *sc, phx_err *e)
+{
+    int32_t *years = phx_malloc((size_t)sc->n_years * sizeof *years);
+    for (int y = 0; y < sc->n_years; y++)
+        years[y] = (int32_t)(sc->year_first + y);
+    hid_t d = h5w_scale(w, loc, "year", H5T_STD_I32LE, H5T_NATIVE_INT32, (size_t)sc->n_years, years, e);
+    free(years);
+    return d;
+}
+
+/* The extendible int64 scale `replication` in `loc` (w->rep[w->n_rep]). */
+static int h5w_scale_replication(h5_writer *w, hid_t loc, phx_err *e)
+{
+    hsize_t dim = 0;
+    hid_t d = h5w_dataset(w, loc, "replication", H5T_STD_I64LE, 1, &dim, 1);
+    if (d < 0 || H5DSset_scale(d, "replication") < 0) {
+        h5u_close(d);
+        return h5u_fail(e, w->path, "cannot create dimension scale replication");
+    }
+    w->rep[w->n_rep++] = d;
+    return PHX_OK;
+}
+
+/* Attach scales[k] to dimension k of `d`. */
+static int h5w_attach(const h5_writer *w, hid_t d, const char *name, const hid_t *scales, int rank,
+                      phx_err *e)
+{
+    for (int k = 0; k < rank; k++)
+        if (H5DSattach_scale(d, scales[k], (unsigned)k) < 0)
+            return h5u_fail(e, w->path, "cannot attach dimension %d of %s to its scale", k, name);
+    return PHX_OK;
+}
+
+/* A new group `name` in `loc`; its links listed in creation order when `ordered`. */
+static hid_t h5w_group(const h5_writer *w, hid_t loc, const char *name, int ordered, phx_err *e)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), g = -1;
+    if (gcpl >= 0 && (!ordered || H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED |
+                                                             H5P_CRT_ORDER_INDEXED) >= 0))
+        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    h5u_close(gcpl);
+    if (g < 0)
+        h5u_fail(e, w->path, "cannot create group %s", name);
+    return g;
+}
+
+/* ---- open ------------------------------------------------------------------------------ */
+
+static int h5w_root_attrs(h5_writer *w, const char *command_line, uint64_t seed, phx_err *e)
+{
+    const int32_t version[2] = { H5_SCHEMA_MAJOR, H5_SCHEMA_MINOR };
+    char created[32], sha[128];
+    h5w_now_utc(created, sizeof created);
+    h5w_git_sha1(sha, sizeof sha);
+    const char *p = w->path;
+    int st;
+    if ((st = h5u_attr_str(w->file, "filetype", "phoenix-results", p, e)) ||
+        (st = h5u_attr_i32s(w->file, "schema_version", version, 2, p, e)) ||
+        (st = h5u_attr_str(w->file, "phoenix_version", PHX_VERSION, p, e)) ||
+        (st = h5u_attr_str(w->file, "git_sha1", sha, p, e)) ||
+        (st = h5u_attr_str(w->file, "created_utc", created, p, e)) ||
+        (st = h5u_attr_str(w->file, "command_line", command_line, p, e)) ||
+        (st = h5u_attr_u64(w->file, "seed", seed, p, e)) ||
+        (st = h5u_attr_str(w->file, "rng", "philox4x32-10", p, e)))
+        return st;
+    return PHX_OK;
+}
+
+/* Create the temporary file next to `path`, readable as an ordinary new file would be. */
+static int h5w_mktemp(h5_writer *w, phx_err *e)
+{
+    size_t n = strlen(w->path) + sizeof ".tmp.XXXXXX";
+    w->tmp = phx_malloc(n);
+    snprintf(w->tmp, n, "%s.tmp.XXXXXX", w->path);
+    int fd = mkstemp(w->tmp);
+    if (fd < 0) {
+        int err = errno;
+        free(w->tmp);
+        w->tmp = NULL;
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot create a temporary file: %s",
+                        strerror(err));
+    }
+    mode_t mask = umask(0);   /* mkstemp makes 0600; the result should look like any new file */
+    umask(mask);
+    int bad = fchmod(fd, 0666 & ~mask) != 0;
+    int err = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad)
+        return phx_fail(e, PHX_ERUN, w->tmp, 0, NULL, "cannot prepare temporary file: %s",
+                        strerror(err));
+    return PHX_OK;
+}
+
+int h5_writer_open(h5_writer **out, const char *path, int force, const char *command_line,
+                   uint64_t seed, phx_err *e)
+{
+    struct stat st_path;
+    *out = NULL;
+    h5u_quiet();
+    if (path == NULL || path[0] == '\0')
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "no output file name");
+    if (lstat(path, &st_path) == 0) {
+        if (!force)
+            return phx_fail(e, PHX_EINPUT, path, 0, NULL, "exists; use --force to overwrite");
+        if (S_ISDIR(st_path.st_mode))
+            return phx_fail(e, PHX_EINPUT, path, 0, NULL, "is a directory");
+    }
+    h5_writer *w = phx_calloc(1, sizeof *w);
+    w->path = phx_strdup(path);
+    w->force = force;
+    w->file = w->scenarios = w->sc_group = w->params = -1;
+    for (size_t i = 0; i < H5W_REP_SCALES; i++)
+        w->rep[i] = -1;
+    int st = h5w_mktemp(w, e);
+    if (st != PHX_OK) {
+        h5_writer_abort(w);
+        return st;
+    }
+    /* SEMI: H5Fclose fails if an object is still open, so a leak shows up as an error. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) >= 0)
+        w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    h5u_close(fapl);
+    if (w->file < 0)
+        st = h5u_fail(e, w->path, "cannot create HDF5 file %s", w->tmp);
+    if (st == PHX_OK)
+        st = h5w_root_attrs(w, command_line, seed, e);
+    if (st == PHX_OK && (w->scenarios = h5w_group(w, w->file, "scenarios", 1, e)) < 0)
+        st = PHX_ERUN;
+    if (st != PHX_OK) {
+        h5_writer_abort(w);
+        return st;
+    }
+    *out = w;
+    return PHX_OK;
+}
+
+/* ---- begin_scenario -------------------------------------------------------------------- */
+
+static const char *h5w_direction(int d)
+{
+    return d == METRIC_LESS ? "less" : "more";
+}
+
+static const char *h5w_kind(int k)
+{
+    return k == METRIC_STATE ? "state" : "cumulative";
+}
+
+/* Attributes of a metric dataset (metrics/<name> and <group_dim>s/<name>). */
+static int h5w_metric_attrs(const h5_writer *w, hid_t d, const scenario *sc, size_t m, phx_err *e)
+{
+    const metric_def *md = &sc->model->metrics[m];
+    const scenario_target *t = scenario_target_of(sc, (int)m);
+    const char *p = w->path;
+    int st;
+    if ((st = h5u_attr_str(d, "units", md->unit, p, e)) ||
+        (st = h5u_attr_str(d, "long_name", md->long_name, p, e)) ||
+        (st = h5u_attr_str(d, "long_name_zh", md->long_name_zh, p, e)) ||
+        (st = h5u_attr_str(d, "direction", h5w_direction(md->direction), p, e)) ||
+        (st = h5u_attr_str(d, "kind", h5w_kind(md->kind), p, e)))
+        return st;
+    if (t != NULL)
+        return h5u_attr_f64(d, "target", t->value, p, e);
+    return PHX_OK;
+}
+
+static int h5w_scenario_attrs(const h5_writer *w, const scenario *sc, phx_err *e)
+{
+    const char *p = w->path;
+    hid_t g = w->sc_group;
+    const int32_t first = sc->year_first, last = sc->year_last;
+    int st;
+    if ((st = h5u_attr_str(g, "name", sc->name, p, e)) ||
+        (st = h5u_attr_str(g, "description", sc->description, p, e)) ||
+        (st = h5u_attr_str(g, "model", sc->model->name, p, e)) ||
+        (st = h5u_attr_str(g, "scenario_text", sc->resolved_text, p, e)) ||
+        (st = h5u_attr_str(g, "scenario_sha256", sc->sha256, p, e)) ||
+        (st = h5u_attr_i32s(g, "year_first", &first, 1, p, e)) ||
+        (st = h5u_attr_i32s(g, "year_last", &last, 1, p, e)) ||
+        (st = h5u_attr_str(g, "sampler", sc->sampler, p, e)) ||
+        (st = h5u_attr_u64(g, "seed", sc->seed, p, e)))
+        return st;
+    return PHX_OK;
+}
+
+/* Reject what would not make a valid layout, before anything is written. */
+static int h5w_check_scenario(const h5_writer *w, const scenario *sc, phx_err *e)
+{
+    const model_type *mt = sc->model;
+    if (!h5w_name_ok(sc->name))
+        return phx_fail(e, PHX_EINPUT, sc->path, 0, "scenario.name",
+                        "'%s' cannot name an HDF5 group (empty, '.' or contains '/')",
+                        sc->name != NULL ? sc->name : "");
+    int ex = h5u_exists(w->scenarios, sc->name);
+    if (ex < 0)
+        return h5u_fail(e, w->path, "cannot look up /scenarios/%s", sc->name);
+    if (ex > 0)
+        return phx_fail(e, PHX_EINPUT, sc->path, 0, "scenario.name",
+                        "'%s' is already in %s; scenarios in one file need different names",
+                        sc->name, w->path);
+    if (sc->n_years < 1)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "scenario %s has no years", sc->name);
+    for (size_t m = 0; m < mt->n_metrics; m++) {
+        const char *n = mt->metrics[m].name;
+        if (!h5w_name_ok(n) || strcmp(n, "year") == 0 || strcmp(n, "replication") == 0 ||
+            (mt->group_dim != NULL && strcmp(n, mt->group_dim) == 0))
+            return phx_fail(e, PHX_ERUN, w->path, 0, NULL,
+                            "model %s: metric name '%s' clashes with the file layout", mt->name, n);
+    }
+    if (model_n_group_metrics(mt) > 0 &&
+        (mt->group_dim == NULL || !h5w_name_ok(mt->group_dim) || mt->n_groups == 0))
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL,
+                        "model %s: metrics by group need a group dimension and groups", mt->name);
+    return PHX_OK;
+}
+
+/* metrics/: year and replication scales, one [replication x year] dataset per metric. */
+static int h5w_begin_metrics(h5_writer *w, const scenario *sc, phx_err *e)
+{
+    hid_t g = h5w_group(w, w->sc_group, "metrics", 1, e), year = -1;
+    int st = g < 0 ? PHX_ERUN : PHX_OK;
+    if (st == PHX_OK && (year = h5w_scale_years(w, g, sc, e)) < 0)
+        st = PHX_ERUN;
+    if (st == PHX_OK)
+        st = h5w_scale_replication(w, g, e);
+    hsize_t dims[2] = { 0, (hsize_t)sc->n_years };
+    for (size_t m = 0; st == PHX_OK && m < w->n_metrics; m++) {
+        const char *name = sc->model->metrics[m].name;
+        hid_t scales[2] = { w->rep[w->n_rep - 1], year };
+        w->metric[m] = h5w_dataset(w, g, name, H5T_IEEE_F64LE, 2, dims, 1);
+        if (w->metric[m] < 0)
+            st = h5u_fail(e, w->path, "cannot create dataset metrics/%s", name);
+        if (st == PHX_OK)
+            st = h5w_attach(w, w->metric[m], name, scales, 2, e);
+        if (st == PHX_OK)
+            st = h5w_metric_attrs(w, w->metric[m], sc, m, e);
+    }
+    h5u_close(year);
+    h5u_close(g);
+    return st;
+}
+
+/* <group_dim>s/ ("districts"): scales year, replication, <group_dim>; one
+ * [replication x year x group] dataset per metric flagged METRIC_BY_GROUP. */
+static int h5w_begin_groups(h5_writer *w, const scenario *sc, phx_err *e)
+{
+    const model_type *mt = sc->model;
+    char gname[256];
+    snprintf(gname, sizeof gname, "%ss", mt->group_dim);
+    hid_t g = h5w_group(w, w->sc_group, gname, 1, e), year = -1, grp = -1;
+    int st = g < 0 ? PHX_ERUN : PHX_OK;
+    if (st == PHX_OK && (year = h5w_scale_years(w, g, sc, e)) < 0)
+        st = PHX_ERUN;
+    if (st == PHX_OK)
+        st = h5w_scale_replication(w, g, e);
+    if (st == PHX_OK &&
+        (grp = h5w_scale_names(w, g, mt->group_dim, mt->group_names, mt->n_groups, e)) < 0)
+        st = PHX_ERUN;
+    hsize_t dims[3] = { 0, (hsize_t)sc->n_years, (hsize_t)mt->n_groups };
+    size_t gm = 0;
+    for (size_t m = 0; st == PHX_OK && m < mt->n_metrics; m++) {
+        if (!(mt->metrics[m].flags & METRIC_BY_GROUP))
+            continue;
+        const char *name = mt->metrics[m].name;
+        hid_t scales[3] = { w->rep[w->n_rep - 1], year, grp };
+        w->by_group[gm] = h5w_dataset(w, g, name, H5T_IEEE_F64LE, 3, dims, 1);
+        if (w->by_group[gm] < 0)
+            st = h5u_fail(e, w->path, "cannot create dataset %s/%s", gname, name);
+        if (st == PHX_OK)
+            st = h5w_attach(w, w->by_group[gm], name, scales, 3, e);
+        if (st == PHX_OK)
+            st = h5w_metric_attrs(w, w->by_group[gm], sc, m, e);
+        gm++;
+    }
+    h5u_close(grp);
+    h5u_close(year);
+    h5u_close(g);
+    return st;
+}
+
+/* The scenario group's own scales and the parameters dataset. */
+static int h5w_begin_top(h5_writer *w, const scenario *sc, phx_err *e)
+{
+    const model_type *mt = sc->model;
+    hid_t year = -1, par = -1, grp = -1;
+    int st = PHX_OK;
+    if ((year = h5w_scale_years(w, w->sc_group, sc, e)) < 0 ||
+        (st = h5w_scale_replication(w, w->sc_group, e)) != PHX_OK ||
+        (par = h5w_scale_names(w, w->sc_group, "parameter", (const char *const *)sc->slot_names,
+                               sc->n_slots, e)) < 0 ||
+        (mt->group_dim != NULL &&
+         (grp = h5w_scale_names(w, w->sc_group, mt->group_dim, mt->group_names, mt->n_groups,
+                                e)) < 0))
+        st = PHX_ERUN;
+    /* No parameters dataset without slots: a chunk cannot span a fixed dimension of size 0. */
+    if (st == PHX_OK && sc->n_slots > 0) {
+        hsize_t dims[2] = { 0, sc->n_slots };
+        hid_t scales[2] = { w->rep[0], par };
+        w->params = h5w_dataset(w, w->sc_group, "parameters", H5T_IEEE_F64LE, 2, dims, 1);
+        if (w->params < 0)
+            st = h5u_fail(e, w->path, "cannot create dataset parameters");
+        if (st == PHX_OK)
+            st = h5w_attach(w, w->params, "parameters", scales, 2, e);
+        if (st == PHX_OK)
+            st = h5u_attr_strs(w->params, "names", (const char *const *)sc->slot_names,
+                               sc->n_slots, w->path, e);
+    }
+    h5u_close(grp);
+    h5u_close(par);
+    h5u_close(year);
+    return st;
+}
+
+int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "writer failed earlier");
+    if (w->sc != NULL)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "scenario %s not ended", w->sc->name);
+    int st = h5w_check_scenario(w, sc, e);
+    if (st != PHX_OK)
+        return st;                             /* nothing written: the writer stays usable */
+    w->sc = sc;
+    w->n_metrics = sc->model->n_metrics;
+    w->n_group_metrics = model_n_group_metrics(sc->model);
+    w->n_groups = sc->model->n_groups;
+    w->chunk = n_hint < 1 ? 1 : n_hint > H5W_CHUNK_MAX ? H5W_CHUNK_MAX : (hsize_t)n_hint;
+    w->metric = phx_malloc((w->n_metrics ? w->n_metrics : 1) * sizeof *w->metric);
+    w->by_group = phx_malloc((w->n_group_metrics ? w->n_group_metrics : 1) * sizeof *w->by_group);
+    for (size_t m = 0; m < w->n_metrics; m++)
+        w->metric[m] = -1;
+    for (size_t g = 0; g < w->n_group_metrics; g++)
+        w->by_group[g] = -1;
+    if ((w->sc_group = h5w_group(w, w->scenarios, sc->name, 0, e)) < 0)
+        return h5w_broken(w, PHX_ERUN);
+    if ((st = h5w_scenario_attrs(w, sc, e)) || (st = h5w_begin_top(w, sc, e)) ||
+        (st = h5w_begin_metrics(w, sc, e)))
+        return h5w_broken(w, st);
+    if (w->n_group_metrics > 0 && (st = h5w_begin_groups(w, sc, e)))
+        return h5w_broken(w, st);
+    return PHX_OK;
+}
+
+/* ---- blocks ---------------------------------------------------------------------------- */
+
+/* Grow `d` (rank 1..3, rows first) to `rows` rows and write the rows from w->n_written on,
+ * `count` (count[0] = rows in the block), taking them from `mem` (a selection of `mspace`). */
+static int h5w_append(const h5_writer *w, hid_t d, const char *what, int rank,
+                      const hsize_t *count, hid_t mtype, hid_t mspace, const void *mem,
+                      phx_err *e)
+{
+    hsize_t size[3], start[3] = { w->n_written, 0, 0 };
+    for (int k = 0; k < rank; k++)
+        size[k] = count[k];
+    size[0] = w->n_written + count[0];
+    hid_t fspace = -1;
+    int ok = H5Dset_extent(d, size) >= 0 && (fspace = H5Dget_space(d)) >= 0 &&
+             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+             H5Dwrite(d, mtype, mspace, fspace, H5P_DEFAULT, mem) >= 0;
+    h5u_close(fspace);
+    return ok ? PHX_OK : h5u_fail(e, w->path, "cannot append to %s", what);
+}
+
+/* Append the block's replication indices to every replication scale. */
+static int h5w_block_replications(const h5_writer *w, const run_block *b, phx_err *e)
+{
+    int64_t *idx = phx_malloc(b->n * sizeof *idx);
+    hsize_t count = b->n;
+    for (size_t i = 0; i < b->n; i++)
+        idx[i] = (int64_t)(b->first + i);
+    hid_t mspace = H5Screate_simple(1, &count, NULL);
+    int st = mspace < 0 ? h5u_fail(e, w->path, "cannot make a dataspace") : PHX_OK;
+    for (size_t r = 0; st == PHX_OK && r < w->n_rep; r++)
+        st = h5w_append(w, w->rep[r], "replication", 1, &count, H5T_NATIVE_INT64, mspace, idx, e);
+    h5u_close(mspace);
+    free(idx);
+    return st;
+}
+
+/* Append one slice of an interleaved block: the memory block has dims mdims[0..mrank-1]; the
+ * slice fixes dimension 1 at `index` (metric m of rows, or group metric gm of group_rows). */
+static int h5w_block_slice(const h5_writer *w, hid_t d, const char *what, int frank,
+                           const hsize_t *fcount, int mrank, const hsize_t *mdims, size_t index,
+                           const double *mem, phx_err *e)
+{
+    hsize_t start[4] = { 0, index, 0, 0 }, count[4];
+    for (int k = 0; k < mrank; k++)
+        count[k] = mdims[k];
+    count[1] = 1;
+    hid_t mspace = H5Screate_simple(mrank, mdims, NULL);
+    int st;
+    if (mspace < 0 || H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+        st = h5u_fail(e, w->path, "cannot select the block slice for %s", what);
+    else
+        st = h5w_append(w, d, what, frank, fcount, H5T_NATIVE_DOUBLE, mspace, mem, e);
+    h5u_close(mspace);
+    return st;
+}
+
+static int h5w_block(h5_writer *w, const scenario *sc, const run_block *b, phx_err *e)
+{
+    size_t ny = (size_t)sc->n_years;
+    int st = h5w_block_replications(w, b, e);
+    if (st == PHX_OK && w->params >= 0) {
+        hsize_t count[2] = { b->n, sc->n_slots };
+        hid_t mspace = H5Screate_simple(2, count, NULL);
+        st = mspace < 0 ? h5u_fail(e, w->path, "cannot make a dataspace")
+                        : h5w_append(w, w->params, "parameters", 2, count, H5T_NATIVE_DOUBLE,
+                                     mspace, b->theta, e);
+        h5u_close(mspace);
+    }
+    /* rows[i * (n_metrics * n_years) + m * n_years + y]: metric m is the slice [:, m, :]. */
+    hsize_t mdims[3] = { b->n, w->n_metrics, ny }, fcount[3] = { b->n, ny, w->n_groups };
+    for (size_t m = 0; st == PHX_OK && m < w->n_metrics; m++)
+        st = h5w_block_slice(w, w->metric[m], sc->model->metrics[m].name, 2, fcount, 3, mdims, m,
+                             b->rows, e);
+    /* group_rows[i * (ngm * n_years * n_groups) + (gm * n_years + y) * n_groups + g]. */
+    hsize_t gdims[4] = { b->n, w->n_group_metrics, ny, w->n_groups };
+    for (size_t gm = 0; st == PHX_OK && gm < w->n_group_metrics; gm++)
+        st = h5w_block_slice(w, w->by_group[gm], "a by-group metric", 3, fcount, 4, gdims, gm,
+                             b->group_rows, e);
+    return st;
+}
+
+/* run_sink callback: append block `b` of the open scenario. */
+static int h5w_sink_block(void *ctx, const scenario *sc, const run_block *b, phx_err *e)
+{
+    h5_writer *w = ctx;
+    h5u_quiet();
+    if (w->broken)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "writer failed earlier");
+    if (w->sc == NULL || w->sc != sc)
+        return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
+                                      "block for scenario %s, which is not the one begun",
+                                      sc != NULL && sc->name != NULL ? sc->name : "?"));
+    if (b->n == 0)
+        return PHX_OK;
+    if (b->rows == NULL || (sc->n_slots > 0 && b->theta == NULL) ||
+        (w->n_group_metrics > 0 && b->group_rows == NULL))
+        return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
+                                      "block of scenario %s lacks rows", sc->name));
+    int st = h5w_block(w, sc, b, e);
+    if (st == PHX_OK)
+        w->n_written += b->n;
+    return h5w_broken(w, st);
+}
+
+run_sink h5_writer_sink(h5_writer *w)
+{
+    run_sink s = { w, h5w_sink_block };
+    return s;
+}
+
+/* ---- end_scenario: summary ------------------------------------------------------------- */
+
+/* The [metric x year] summary arrays, filled column by column. */
+typedef struct h5w_summary {
+    size_t nm, ny;
+    double *mean, *sd, *se, *p, *p_lo, *p_hi;   /* nm * ny */
+    double *q;                                  /* nm * ny * STATS_NQ */
+    double *target;                             /* nm; NaN without a target */
+} h5w_summary;
+
+static void h5w_summary_alloc(h5w_summary *s, size_t nm, size_t ny)
+{
+    size_t n = nm * ny > 0 ? nm * ny : 1;
+    s->nm = nm;
+    s->ny = ny;
+    s->mean = phx_malloc(6 * n * sizeof *s->mean);
+    s->sd = s->mean + n;
+    s->se = s->sd + n;
+    s->p = s->se + n;
+    s->p_lo = s->p + n;
+    s->p_hi = s->p_lo + n;
+    s->q = phx_malloc(n * STATS_NQ * sizeof *s->q);
+    s->target = phx_malloc((nm ? nm : 1) * sizeof *s->target);
+}
+
+static void h5w_summary_free(h5w_summary *s)
+{
+    free(s->mean);
+    free(s->q);
+    free(s->target);
+}
+
+/* Read column (all replications, year y) of dataset d into x[0..n-1]. */
+static int h5w_read_column(const h5_writer *w, hid_t d, const char *name, size_t y, double *x,
+                           phx_err *e)
+{
+    hsize_t start[2] = { 0, y }, count[2] = { w->n_written, 1 }, n = w->n_written;
+    hid_t fspace = H5Dget_space(d), mspace = H5Screate_simple(1, &n, NULL);
+    int ok = fspace >= 0 && mspace >= 0 &&
+             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+             H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, x) >= 0;
+    h5u_close(mspace);
+    h5u_close(fspace);
+    return ok ? PHX_OK : h5u_fail(e, w->path, "cannot read back metrics/%s", name);
+}
+
+/* Summarize every metric and year from the file; memory: one column of n_written values. */
+static int h5w_summarize(const h5_writer *w, h5w_summary *s, phx_err *e)
+{
+    const scenario *sc = w->sc;
+    double *x = phx_malloc((w->n_written ? w->n_written : 1) * sizeof *x);
+    int st = PHX_OK;
+    for (size_t m = 0; st == PHX_OK && m < s->nm; m++) {
+        const metric_def *md = &sc->model->metrics[m];
+        const scenario_target *t = scenario_target_of(sc, (int)m);
+        s->target[m] = t != NULL ? t->value : NAN;
+        for (size_t y = 0; st == PHX_OK && y < s->ny; y++) {
+            size_t k = m * s->ny + y;
+            stats_summary ss;
+            if (w->n_written == 0) {           /* nothing to summarize: NaN throughout */
+                s->mean[k] = s->sd[k] = s->se[k] = s->p[k] = s->p_lo[k] = s->p_hi[k] = NAN;
+                for (size_t j = 0; j < STATS_NQ; j++)
+                    s->q[k * STATS_NQ + j] = NAN;
+                continue;
+            }
+            if ((st = h5w_read_column(w, w->metric[m], md->name, y, x, e)) != PHX_OK)
+                break;
+            stats_summarize(x, w->n_written, t != NULL, t != NULL ? t->value : 0.0, md->direction, &ss);
+            s->mean[k] = ss.mean;
+            s->sd[k] = ss.sd;
+            s->se[k] = ss.se;
+            s->p[k] = t != NULL ? ss.p_target : NAN;
+            s->p_lo[k] = t != NULL ? ss.p_lower : NAN;
+            s->p_hi[k] = t != NULL ? ss.p_upper : NAN;
+            memcpy(&s->q[k * STATS_NQ], ss.q, sizeof ss.q);
+        }
+    }
+    free(x);
+    return st;
+}
+
+/* Write dataset `name` [dims] of `data` in `g`, its dimensions attached to `scales`, with a
+ * long_name attribute. */
+static int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
+                               const hsize_t *dims, const hid_t *scales, const double *data,
+                               const char *long_name, phx_err *e)
+{
+    hsize_t total = 1;
+    for (int k = 0; k < rank; k++)
+        total *= dims[k];
+    hid_t d = h5w_dataset(w, g, name, H5T_IEEE_F64LE, rank, dims, 0);
+    int st = PHX_OK;
+    if (d < 0 || (total > 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
+        st = h5u_fail(e, w->path, "cannot write summary/%s", name);
+    if (st == PHX_OK)
+        st = h5w_attach(w, d, name, scales, rank, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(d, "long_name", long_name, w->path, e);
+    h5u_close(d);
+    return st;
+}
+
+static int h5w_write_summary(const h5_writer *w, const h5w_summary *s, phx_err *e)
+{
+    const scenario *sc = w->sc;
+    const char **names = phx_malloc((s->nm ? s->nm : 1) * sizeof *names);
+    for (size_t m = 0; m < s->nm; m++)
+        names[m] = sc->model->metrics[m].name;
+    hid_t g = h5w_group(w, w->sc_group, "summary", 1, e), sc3[3] = { -1, -1, -1 };
+    int st = g < 0 ? PHX_ERUN : PHX_OK;
+    if (st == PHX_OK &&
+        ((sc3[0] = h5w_scale_names(w, g, "metric", names, s->nm, e)) < 0 ||
+         (sc3[1] = h5w_scale_years(w, g, sc, e)) < 0 ||
+         (sc3[2] = h5w_scale(w, g, "quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, STATS_NQ,
+                             stats_q_levels, e)) < 0))
+        st = PHX_ERUN;
+    hsize_t dims[3] = { s->nm, s->ny, STATS_NQ };
+    if (st == PHX_OK)
+        st = h5u_attr_i64(g, "n_replications", (int64_t)w->n_written, w->path, e);
+    if (st == PHX_OK)
+        st = h5u_attr_f64(g, "confidence", 0.95, w->path, e);
+    if (st == PHX_OK)
+        st = h5w_summary_dataset(w, g, "target", 1, dims, sc3, s->target,
+                                 "target (NaN: none); met when value >= target (direction more) "
+                                 "or <= target (direction less)", e);
+    struct { const char *name; const double *v; const char *long_name; } cols[] = {
+        { "mean", s->mean, "mean over replications" },
+        { "sd", s->sd, "standard deviation over replications" },
+        { "stderr", s->se, "standard error of the mean (sd / sqrt(n))" },
+        { "p_target", s->p, "share of replications meeting the target (NaN: no target)" },
+        { "p_target_lower", s->p_lo, "Wilson 95% interval of p_target: lower bound" },
+        { "p_target_upper", s->p_hi, "Wilson 95% interval of p_target: upper bound" },
+    };
+    for (size_t i = 0; st == PHX_OK && i < sizeof cols / sizeof cols[0]; i++)
+        st = h5w_summary_dataset(w, g, cols[i].name, 2, dims, sc3, cols[i].v, cols[i].long_name, e);
+    if (st == PHX_OK)
+        st = h5w_summary_dataset(w, g, "quantiles", 3, dims, sc3, s->q,
+                                 "quantiles over replications at the levels of `quantile`", e);
+    for (int k = 0; k < 3; k++)
+        h5u_close(sc3[k]);
+    h5u_close(g);
+    free(names);
+    return st;
+}
+
+int h5_writer_end_scenario(h5_writer *w, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "writer failed earlier");
+    if (w->sc == NULL)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "no scenario begun");
+    h5w_summary s;
+    h5w_summary_alloc(&s, w->n_metrics, (size_t)w->sc->n_years);
+    int st = h5u_attr_i64(w->sc_group, "n_replications", (int64_t)w->n_written, w->path, e);
+    if (st == PHX_OK)
+        st = h5w_summarize(w, &s, e);
+    if (st == PHX_OK)
+        st = h5w_write_summary(w, &s, e);
+    h5w_summary_free(&s);
+    if (st != PHX_OK)
+        return h5w_broken(w, st);
+    h5w_scenario_close(w);
+    return PHX_OK;
+}
+
+/* ---- commit / abort -------------------------------------------------------------------- */
+
+/* Move the finished temporary file to its final name. Without force, link() refuses to
+ * replace a file that appeared since h5_writer_open(); filesystems without hard links fall
+ * back to a check and rename(). */
+static int h5w_place(h5_writer *w, phx_err *e)
+{
+    if (w->force) {
+        if (rename(w->tmp, w->path) != 0)
+            return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot rename %s: %s", w->tmp,
+                            strerror(errno));
+        return PHX_OK;
+    }
+    if (link(w->tmp, w->path) == 0) {
+        unlink(w->tmp);
+        return PHX_OK;
+    }
+    if (errno == EEXIST)
+        return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "exists; use --force to overwrite");
+    struct stat st;
+    if (lstat(w->path, &st) == 0)
+        return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "exists; use --force to overwrite");
+    if (rename(w->tmp, w->path) != 0)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot rename %s: %s", w->tmp,
+                        strerror(errno));
+    return PHX_OK;
+}
+
+int h5_writer_commit(h5_writer *w, phx_err *e)
+{
+    int st = PHX_OK;
+    h5u_quiet();
+    if (w->broken)
+        st = phx_fail(e, PHX_ERUN, w->path, 0, NULL, "writer failed earlier; nothing written");
+    else if (w->sc != NULL)
+        st = phx_fail(e, PHX_ERUN, w->path, 0, NULL, "scenario %s not ended; nothing written",
+                      w->sc->name);
+    if (st == PHX_OK) {
+        herr_t r = H5Gclose(w->scenarios);
+        w->scenarios = -1;
+        if (r < 0)
+            st = h5u_fail(e, w->path, "cannot close group /scenarios");
+    }
+    if (st == PHX_OK) {
+        herr_t r = H5Fclose(w->file);
+        if (r >= 0)
+            w->file = -1;                      /* else abort closes what is left */
+        else
+            st = h5u_fail(e, w->path, "cannot close %s", w->tmp);
+    }
+    if (st == PHX_OK)
+        st = h5w_place(w, e);
+    if (st != PHX_OK) {
+        h5_writer_abort(w);
+        return st;
+    }
+    free(w->tmp);
+    free(w->path);
+    free(w);
+    return PHX_OK;
+}
+
+void h5_writer_abort(h5_writer *w)
+{
+    if (w == NULL)
+        return;
+    h5u_quiet();
+    h5w_scenario_close(w);
+    h5u_close(w->scenarios);
+    if (w->file >= 0) {
+        /* Close whatever is still open in the file, then the file itself. */
+        ssize_t n = H5Fget_obj_count(w->file, H5F_OBJ_ALL & ~H5F_OBJ_FILE);
+        if (n > 0) {
+            hid_t *ids = phx_malloc((size_t)n * sizeof *ids);
+            ssize_t k = H5Fget_obj_ids(w->file, H5F_OBJ_ALL & ~H5F_OBJ_FILE, (size_t)n, ids);
+            for (ssize_t i = 0; i < k; i++)
+                h5u_close(ids[i]);
+            free(ids);
+        }
+        h5u_close(w->file);
+    }
+    if (w->tmp != NULL)
+        unlink(w->tmp);
+    free(w->tmp);
+    free(w->path);
+    free(w);
+}

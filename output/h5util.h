@@ -1,0 +1,74 @@
+/* h5util.h -- helpers shared by the output/ files: HDF5 error capture, attributes, strings.
+ * Internal to output/ (includes hdf5.h); the public interface is h5.h. */
+#ifndef PHX_H5UTIL_H
+#define PHX_H5UTIL_H
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../engine/phx.h"
+
+/* Stop HDF5 from printing its error stack on stderr: failures reach the user as one phx_err
+ * line instead. Called at every public entry point of output/ (idempotent, cheap). */
+void h5u_quiet(void);
+
+/* Fill `e` with "file: <what> (HDF5: <innermost message of the current error stack>)" and
+ * return PHX_ERUN. `fmt` describes what failed ("cannot create group /scenarios/x"). */
+int h5u_fail(phx_err *e, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Close an id of any kind if it is valid (>= 0); ignores errors. Used on cleanup paths. */
+void h5u_close(hid_t id);
+
+/* A variable-length UTF-8 string type (caller closes it), or a negative id. */
+hid_t h5u_vlen_str_type(void);
+
+/* Attributes on `loc` (a file, group or dataset). Each returns PHX_OK, or fills `e` naming
+ * `file` and the attribute and returns PHX_ERUN. Strings are scalar variable-length UTF-8,
+ * which h5py and h5netcdf return as str and which may be empty. */
+int h5u_attr_str(hid_t loc, const char *name, const char *value, const char *file, phx_err *e);
+int h5u_attr_strs(hid_t loc, const char *name, const char *const *v, size_t n, const char *file,
+                  phx_err *e);
+int h5u_attr_i32s(hid_t loc, const char *name, const int32_t *v, size_t n, const char *file,
+                  phx_err *e);   /* n == 1: a scalar */
+int h5u_attr_i64(hid_t loc, const char *name, int64_t v, const char *file, phx_err *e);
+int h5u_attr_u64(hid_t loc, const char *name, uint64_t v, const char *file, phx_err *e);
+int h5u_attr_f64(hid_t loc, const char *name, double v, const char *file, phx_err *e);
+
+/* Reading attributes back. A missing attribute is an error (PHX_EINPUT: the file is not what
+ * the schema says). h5u_read_attr_str returns a newly allocated string (caller frees). */
+int h5u_read_attr_str(hid_t loc, const char *name, char **out, const char *file, phx_err *e);
+int h5u_read_attr_f64(hid_t loc, const char *name, double *out, const char *file, phx_err *e);
+int h5u_read_attr_i64(hid_t loc, const char *name, int64_t *out, const char *file, phx_err *e);
+int h5u_read_attr_i32s(hid_t loc, const char *name, int32_t *out, size_t n, const char *file,
+                       phx_err *e);
+
+/* Read a 1-D variable-length string dataset: *out holds *n newly allocated strings (free with
+ * h5u_strs_free). */
+int h5u_read_strs(hid_t loc, const char *name, char ***out, size_t *n, const char *file,
+                  phx_err *e);
+void h5u_strs_free(char **s, size_t n);
+
+/* Read a whole float64 dataset of rank `rank` (at most 3): dims in dims[], values newly
+ * allocated in *out (caller frees). */
+int h5u_read_f64(hid_t loc, const char *name, int rank, double **out, size_t *dims,
+                 const char *file, phx_err *e);
+
+/* Open results file `path` read-only after checking that it is one: an HDF5 file whose root
+ * says filetype "phoenix-results" and schema_version major H5_SCHEMA_MAJOR. A missing file,
+ * another kind of file or another major version is PHX_EINPUT. */
+int h5u_open_results(const char *path, hid_t *file, phx_err *e);
+
+/* Open group "scenarios/<name>" of an open results file; a missing one is PHX_EINPUT naming
+ * the scenarios the file holds. */
+int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *group, phx_err *e);
+
+/* Names of the scenarios in /scenarios, in the order they were written (name order for files
+ * without creation order). Free with h5u_strs_free. */
+int h5u_scenario_names(hid_t file, const char *path, char ***names, size_t *n, phx_err *e);
+
+/* Does link `name` exist in `loc` (one path component)? 1 yes, 0 no, negative on error. */
+int h5u_exists(hid_t loc, const char *name);
+
+#endif

@@ -1,0 +1,509 @@
+/* summary.c -- `phoenix summary`: the last year of every scenario in a results file, as an
+ * aligned text table, CSV or Markdown. Reads only the small summary/ datasets. */
+#include "h5.h"
+#include "h5util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/stats.h"
+
+typedef enum { SUM_TABLE, SUM_CSV, SUM_MD } sum_format;
+
+/* ---- one scenario's summary, as read from the file ------------------------------------- */
+
+typedef struct sum_scenario {
+    char *name, *model;
+    int64_t n_rep;
+    int32_t year_first, year_last;
+    size_t nm, ny;           /* metrics, years */
+    char **metric;           /* nm names */
+    char **unit;             /* nm units */
+    int *more;               /* nm: direction "more"? */
+    double *target;          /* nm; NaN: none */
+    double *mean, *p, *p_lo, *p_hi;   /* nm x ny */
+    double *q;               /* nm x ny x nq */
+    size_t nq, q05, q50, q95;         /* quantile count and the indices used */
+} sum_scenario;
+
+static void sum_scenario_free(sum_scenario *s)
+{
+    free(s->name);
+    free(s->model);
+    h5u_strs_free(s->metric, s->nm);
+    h5u_strs_free(s->unit, s->nm);
+    free(s->more);
+    free(s->target);
+    free(s->mean);
+    free(s->p);
+    free(s->p_lo);
+    free(s->p_hi);
+    free(s->q);
+}
+
+/* Index of level `lv` among the quantile levels, or nq. */
+static size_t sum_level(const double *lev, size_t nq, double lv)
+{
+    for (size_t i = 0; i < nq; i++)
+        if (fabs(lev[i] - lv) < 1e-9)
+            return i;
+    return nq;
+}
+
+/* Units and direction of every metric, from metrics/<name>. */
+static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx_err *e)
+{
+    hid_t mg = H5Gopen2(g, "metrics", H5P_DEFAULT);
+    if (mg < 0)
+        return h5u_fail(e, path, "scenario %s: cannot open group metrics", s->name);
+    int st = PHX_OK;
+    s->unit = phx_calloc(s->nm ? s->nm : 1, sizeof *s->unit);
+    s->more = phx_calloc(s->nm ? s->nm : 1, sizeof *s->more);
+    for (size_t m = 0; st == PHX_OK && m < s->nm; m++) {
+        char *dir = NULL;
+        hid_t d = H5Dopen2(mg, s->metric[m], H5P_DEFAULT);
+        if (d < 0) {
+            st = h5u_fail(e, path, "scenario %s: cannot open metrics/%s", s->name, s->metric[m]);
+            break;
+        }
+        st = h5u_read_attr_str(d, "units", &s->unit[m], path, e);
+        if (st == PHX_OK)
+            st = h5u_read_attr_str(d, "direction", &dir, path, e);
+        if (st == PHX_OK)
+            s->more[m] = strcmp(dir, "less") != 0;
+        free(dir);
+        h5u_close(d);
+    }
+    h5u_close(mg);
+    return st;
+}
+
+/* Read summary/ of scenario `name`: every array must agree on [metric x year (x quantile)]. */
+static int sum_load_arrays(hid_t sg, const char *path, sum_scenario *s, phx_err *e)
+{
+    size_t d1[1], d2[2], d3[3], n;
+    double *lev = NULL;
+    int st;
+    if ((st = h5u_read_strs(sg, "metric", &s->metric, &s->nm, path, e)) ||
+        (st = h5u_read_f64(sg, "quantile", 1, &lev, d1, path, e)))
+        return st;
+    s->nq = d1[0];
+    s->q05 = sum_level(lev, s->nq, 0.05);
+    s->q50 = sum_level(lev, s->nq, 0.50);
+    s->q95 = sum_level(lev, s->nq, 0.95);
+    free(lev);
+    if (s->q05 == s->nq || s->q50 == s->nq || s->q95 == s->nq)
+        return phx_fail(e, PHX_EINPUT, path, 0, NULL,
+                        "scenario %s: summary/quantile lacks 0.05, 0.5 or 0.95", s->name);
+    if ((st = h5u_read_f64(sg, "target", 1, &s->target, &n, path, e)) ||
+        (st = h5u_read_f64(sg, "mean", 2, &s->mean, d2, path, e)))
+        return st;
+    s->ny = d2[1];
+    struct { const char *name; double **v; } cols[] = {
+        { "p_target", &s->p }, { "p_target_lower", &s->p_lo }, { "p_target_upper", &s->p_hi },
+    };
+    int bad = n != s->nm || d2[0] != s->nm || s->ny == 0;
+    for (size_t i = 0; !bad && i < sizeof cols / sizeof cols[0]; i++) {
+        if ((st = h5u_read_f64(sg, cols[i].name, 2, cols[i].v, d2, path, e)))
+            return st;
+        bad = d2[0] != s->nm || d2[1] != s->ny;
+    }
+    if (!bad && (st = h5u_read_f64(sg, "quantiles", 3, &s->q, d3, path, e)))
+        return st;
+    if (bad || d3[0] != s->nm || d3[1] != s->ny || d3[2] != s->nq)
+        return phx_fail(e, PHX_EINPUT, path, 0, NULL,
+                        "scenario %s: summary datasets disagree on their shapes", s->name);
+    return PHX_OK;
+}
+
+static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s, phx_err *e)
+{
+    hid_t g = -1, sg = -1;
+    memset(s, 0, sizeof *s);
+    s->name = phx_strdup(name);
+    int st = h5u_open_scenario(f, path, name, &g, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_str(g, "model", &s->model, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_i64(g, "n_replications", &s->n_rep, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_i32s(g, "year_first", &s->year_first, 1, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_i32s(g, "year_last", &s->year_last, 1, path, e);
+    if (st == PHX_OK) {
+        int ex = h5u_exists(g, "summary");
+        if (ex <= 0)
+            st = ex < 0 ? h5u_fail(e, path, "scenario %s: cannot look up summary", name)
+                        : phx_fail(e, PHX_EINPUT, path, 0, NULL, "scenario %s has no summary "
+                                   "(the run did not finish)", name);
+    }
+    if (st == PHX_OK && (sg = H5Gopen2(g, "summary", H5P_DEFAULT)) < 0)
+        st = h5u_fail(e, path, "scenario %s: cannot open summary", name);
+    if (st == PHX_OK)
+        st = sum_load_arrays(sg, path, s, e);
+    if (st == PHX_OK)
+        st = sum_load_metric_attrs(g, path, s, e);
+    h5u_close(sg);
+    h5u_close(g);
+    return st;
+}
+
+/* ---- numbers as text ------------------------------------------------------------------- */
+
+/* A readable number: "-" for NaN, thousands separators from 10,000 up to 1e15 (as an integer),
+ * else 4 significant digits. */
+static void sum_num(char *buf, size_t n, double x)
+{
+    if (isnan(x)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    double a = fabs(x);
+    if (a < 1e4 || a >= 1e15) {
+        snprintf(buf, n, "%.4g", x);
+        return;
+    }
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", a);
+    size_t len = strlen(digits), o = 0;
+    if (x < 0 && o + 1 < n)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 1 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && o + 1 < n)
+            buf[o++] = ',';
+        if (o + 1 < n)
+            buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+/* For CSV: full enough precision for a machine, empty for NaN. */
+static void sum_raw(char *buf, size_t n, double x)
+{
+    if (isnan(x))
+        buf[0] = '\0';
+    else
+        snprintf(buf, n, "%.10g", x);
+}
+
+static void sum_interval(char *buf, size_t n, double lo, double hi)
+{
+    char a[64], b[64];
+    sum_num(a, sizeof a, lo);
+    sum_num(b, sizeof b, hi);
+    snprintf(buf, n, "%s – %s", a, b);
+}
+
+static void sum_prob(char *buf, size_t n, double p)
+{
+    if (isnan(p))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.3f", p);
+}
+
+/* ---- a small table of text cells ------------------------------------------------------- */
+
+#define SUM_MAXCOL 16
+
+typedef struct sum_table {
+    size_t ncol, nrow, cap;
+    const char *head[SUM_MAXCOL];
+    int right[SUM_MAXCOL];   /* right-aligned (numbers)? */
+    char **cell;             /* nrow x ncol */
+} sum_table;
+
+static void sum_table_init(sum_table *t, size_t ncol, const char *const *head, const int *right)
+{
+    memset(t, 0, sizeof *t);
+    t->ncol = ncol;
+    for (size_t c = 0; c < ncol; c++) {
+        t->head[c] = head[c];
+        t->right[c] = right[c];
+    }
+}
+
+/* Append a row of ncol cells (copied). */
+static void sum_table_row(sum_table *t, const char *const *cells)
+{
+    if (t->nrow == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 8;
+        t->cell = phx_realloc(t->cell, t->cap * t->ncol * sizeof *t->cell);
+    }
+    for (size_t c = 0; c < t->ncol; c++)
+        t->cell[t->nrow * t->ncol + c] = phx_strdup(cells[c]);
+    t->nrow++;
+}
+
+static void sum_table_free(sum_table *t)
+{
+    for (size_t i = 0; i < t->nrow * t->ncol; i++)
+        free(t->cell[i]);
+    free(t->cell);
+}
+
+/* Columns a UTF-8 string takes on a terminal: East Asian wide characters (亿元, 区) take two. */
+static size_t sum_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned long c;
+        int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 1;
+        c = len == 1 ? *p : (unsigned long)(*p & (0x7f >> len));
+        for (int k = 1; k < len; k++) {
+            if ((p[k] & 0xc0) != 0x80) {   /* malformed: count the byte and move on */
+                len = 1;
+                break;
+            }
+            c = (c << 6) | (p[k] & 0x3f);
+        }
+        p += len;
+        int wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+                   (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+                   (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+                   (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+static void sum_pad(FILE *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fputc(' ', out);
+}
+
+/* Aligned text: columns two spaces apart, a rule under the header. */
+static void sum_table_print_text(const sum_table *t, FILE *out)
+{
+    size_t w[SUM_MAXCOL];
+    for (size_t c = 0; c < t->ncol; c++) {
+        w[c] = sum_width(t->head[c]);
+        for (size_t r = 0; r < t->nrow; r++) {
+            size_t k = sum_width(t->cell[r * t->ncol + c]);
+            w[c] = k > w[c] ? k : w[c];
+        }
+    }
+    for (size_t r = 0; r <= t->nrow + 1; r++) {
+        fputs("  ", out);
+        for (size_t c = 0; c < t->ncol; c++) {
+            const char *s = r == 0 ? t->head[c] : r == 1 ? NULL : t->cell[(r - 2) * t->ncol + c];
+            if (s == NULL) {                                   /* the rule */
+                for (size_t i = 0; i < w[c]; i++)
+                    fputc('-', out);
+            } else {
+                size_t pad = w[c] - sum_width(s);
+                if (t->right[c])
+                    sum_pad(out, pad);
+                fputs(s, out);
+                if (!t->right[c] && c + 1 < t->ncol)
+                    sum_pad(out, pad);
+            }
+            if (c + 1 < t->ncol)
+                fputs("  ", out);
+        }
+        fputc('\n', out);
+    }
+}
+
+static void sum_md_cell(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+static void sum_table_print_md(const sum_table *t, FILE *out)
+{
+    fputs("|", out);
+    for (size_t c = 0; c < t->ncol; c++) {
+        fputc(' ', out);
+        sum_md_cell(out, t->head[c]);
+        fputs(" |", out);
+    }
+    fputs("\n|", out);
+    for (size_t c = 0; c < t->ncol; c++)
+        fputs(t->right[c] ? "---:|" : "---|", out);
+    fputc('\n', out);
+    for (size_t r = 0; r < t->nrow; r++) {
+        fputs("|", out);
+        for (size_t c = 0; c < t->ncol; c++) {
+            fputc(' ', out);
+            sum_md_cell(out, t->cell[r * t->ncol + c]);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* ---- the three formats ----------------------------------------------------------------- */
+
+/* Value of [m, last year] in an nm x ny array; quantile j of [m, last year]. */
+#define SUM_LAST(s, a, m) ((a)[(m) * (s)->ny + (s)->ny - 1])
+#define SUM_Q(s, m, j) ((s)->q[((m) * (s)->ny + (s)->ny - 1) * (s)->nq + (j)])
+
+static void sum_target_text(char *buf, size_t n, const sum_scenario *s, size_t m, int ascii)
+{
+    char v[64];
+    sum_num(v, sizeof v, s->target[m]);
+    snprintf(buf, n, "%s %s", s->more[m] ? (ascii ? ">=" : "≥") : (ascii ? "<=" : "≤"), v);
+}
+
+/* The two tables of one scenario: metrics with a target, then the others. */
+static void sum_tables(const sum_scenario *s, sum_table *tt, sum_table *to)
+{
+    static const char *const th[] = { "metric", "unit", "target", "median", "90% interval",
+                                       "P(target met)", "95% CI" };
+    static const int tr[] = { 0, 0, 1, 1, 1, 1, 1 };
+    static const char *const oh[] = { "metric", "unit", "mean", "median", "90% interval" };
+    static const int orr[] = { 0, 0, 1, 1, 1 };
+    sum_table_init(tt, 7, th, tr);
+    sum_table_init(to, 5, oh, orr);
+    for (size_t m = 0; m < s->nm; m++) {
+        char tg[96], med[64], iv[160], p[32], ci[96], mean[64], lo[32], hi[32];
+        sum_num(med, sizeof med, SUM_Q(s, m, s->q50));
+        sum_interval(iv, sizeof iv, SUM_Q(s, m, s->q05), SUM_Q(s, m, s->q95));
+        if (!isnan(s->target[m])) {
+            sum_target_text(tg, sizeof tg, s, m, 0);
+            sum_prob(p, sizeof p, SUM_LAST(s, s->p, m));
+            sum_prob(lo, sizeof lo, SUM_LAST(s, s->p_lo, m));
+            sum_prob(hi, sizeof hi, SUM_LAST(s, s->p_hi, m));
+            snprintf(ci, sizeof ci, "%s – %s", lo, hi);
+            const char *row[] = { s->metric[m], s->unit[m], tg, med, iv, p, ci };
+            sum_table_row(tt, row);
+        } else {
+            sum_num(mean, sizeof mean, SUM_LAST(s, s->mean, m));
+            const char *row[] = { s->metric[m], s->unit[m], mean, med, iv };
+            sum_table_row(to, row);
+        }
+    }
+}
+
+static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
+{
+    sum_table tt, to;
+    char years[64];
+    sum_tables(s, &tt, &to);
+    if (s->year_first == s->year_last)
+        snprintf(years, sizeof years, "year %d", (int)s->year_first);
+    else
+        snprintf(years, sizeof years, "years %d–%d", (int)s->year_first, (int)s->year_last);
+    if (f == SUM_MD) {
+        fprintf(out, "### %s\n\nModel %s, %lld replications, %s; values for %d.\n\n", s->name,
+                s->model, (long long)s->n_rep, years, (int)s->year_last);
+    } else {
+        fprintf(out, "scenario %s (model %s, %lld replications, %s; values for %d)\n", s->name,
+                s->model, (long long)s->n_rep, years, (int)s->year_last);
+    }
+    if (tt.nrow > 0) {
+        if (f == SUM_MD) {
+            fputs("Targets:\n\n", out);
+            sum_table_print_md(&tt, out);
+        } else {
+            fputs("\n targets\n", out);
+            sum_table_print_text(&tt, out);
+        }
+    }
+    if (to.nrow > 0) {
+        if (f == SUM_MD) {
+            fputs(tt.nrow > 0 ? "\nOther metrics:\n\n" : "Metrics:\n\n", out);
+            sum_table_print_md(&to, out);
+        } else {
+            fputs(tt.nrow > 0 ? "\n other metrics\n" : "\n metrics\n", out);
+            sum_table_print_text(&to, out);
+        }
+    }
+    fputc('\n', out);
+    sum_table_free(&tt);
+    sum_table_free(&to);
+}
+
+/* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+static void sum_csv_field(FILE *out, const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n") != NULL) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+    fputc(last ? '\n' : ',', out);
+}
+
+static const char sum_csv_head[] = "scenario,metric,unit,year,direction,target,mean,median,q05,q95,"
+                                   "p_target,p_target_lower,p_target_upper\n";
+
+/* One CSV row per metric, the metrics with a target first; empty fields where nothing applies. */
+static void sum_print_csv(const sum_scenario *s, FILE *out)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t m = 0; m < s->nm; m++) {
+            int has = !isnan(s->target[m]);
+            if (has != (pass == 0))
+                continue;
+            char v[9][64], year[16];
+            snprintf(year, sizeof year, "%d", (int)s->year_last);
+            sum_raw(v[0], 64, s->target[m]);
+            sum_raw(v[1], 64, SUM_LAST(s, s->mean, m));
+            sum_raw(v[2], 64, SUM_Q(s, m, s->q50));
+            sum_raw(v[3], 64, SUM_Q(s, m, s->q05));
+            sum_raw(v[4], 64, SUM_Q(s, m, s->q95));
+            sum_raw(v[5], 64, has ? SUM_LAST(s, s->p, m) : NAN);
+            sum_raw(v[6], 64, has ? SUM_LAST(s, s->p_lo, m) : NAN);
+            sum_raw(v[7], 64, has ? SUM_LAST(s, s->p_hi, m) : NAN);
+            sum_csv_field(out, s->name, 0);
+            sum_csv_field(out, s->metric[m], 0);
+            sum_csv_field(out, s->unit[m], 0);
+            sum_csv_field(out, year, 0);
+            sum_csv_field(out, s->more[m] ? "more" : "less", 0);
+            for (int k = 0; k < 8; k++)
+                sum_csv_field(out, v[k], k == 7);
+        }
+    }
+}
+
+int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e)
+{
+    sum_format f;
+    if (format != NULL && strcmp(format, "table") == 0)
+        f = SUM_TABLE;
+    else if (format != NULL && strcmp(format, "csv") == 0)
+        f = SUM_CSV;
+    else if (format != NULL && strcmp(format, "md") == 0)
+        f = SUM_MD;
+    else
+        return phx_fail(e, PHX_EINPUT, NULL, 0, "--format",
+                        "'%s': expected table, csv or md", format != NULL ? format : "");
+    hid_t file;
+    char **names = NULL;
+    size_t n = 0;
+    int st = h5u_open_results(path, &file, e);
+    if (st != PHX_OK)
+        return st;
+    if ((st = h5u_scenario_names(file, path, &names, &n, e)) == PHX_OK && f == SUM_CSV)
+        fputs(sum_csv_head, out);
+    for (size_t i = 0; st == PHX_OK && i < n; i++) {
+        sum_scenario s;
+        st = sum_load(file, path, names[i], &s, e);
+        if (st == PHX_OK && f == SUM_CSV)
+            sum_print_csv(&s, out);
+        else if (st == PHX_OK)
+            sum_print_text(&s, f, out);
+        sum_scenario_free(&s);
+    }
+    h5u_strs_free(names, n);
+    h5u_close(file);
+    if (st == PHX_OK && ferror(out))
+        st = phx_fail(e, PHX_ERUN, NULL, 0, NULL, "cannot write the summary");
+    return st;
+}
