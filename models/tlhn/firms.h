@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../../engine/param.h"
 #include "../../engine/phx.h"
+#include "../../engine/rng.h"
 
 struct scenario;
 
@@ -12,11 +14,20 @@ struct scenario;
 /* §1.2, 2021 boundaries, in this fixed order (index = district code). */
 extern const char *const tlhn_district_zh[TLHN_N_DISTRICTS];     /* 上城, 拱墅, ... 建德 */
 extern const char *const tlhn_district_pinyin[TLHN_N_DISTRICTS]; /* shangcheng, ... jiande */
+extern const double tlhn_district_share[TLHN_N_DISTRICTS];       /* §2 share of firms [assumption] */
 
 /* §1.3 sectors: the project's list (documented in docs/model-population.md). */
 #define TLHN_N_SECTORS 8
 extern const char *const tlhn_sector_code[TLHN_N_SECTORS];       /* "textiles", "chemicals", ... */
+extern const char *const tlhn_sector_zh[TLHN_N_SECTORS];         /* 纺织化纤, 化工, ... */
 extern const double tlhn_sector_energy_mult[TLHN_N_SECTORS];     /* energy-intensity multiplier */
+extern const double tlhn_sector_share[TLHN_N_SECTORS];           /* share of firms [assumption] */
+
+/* District index of `name`: the Chinese name, bare or followed by 区, 县 or 市 (older texts call
+ * 富阳 and 临安 市), or the pinyin code (ASCII case ignored). -1 if unknown. */
+int tlhn_district_find(const char *name);
+/* Sector index of `code` (ASCII case ignored), or -1. */
+int tlhn_sector_find(const char *code);
 
 /* The firm table of the base year (year_first - 1), structure of arrays, n firms.
  * Row i is firm i everywhere. Owned by the table; freed with tlhn_firms_free(). */
@@ -39,7 +50,8 @@ typedef struct tlhn_firms {
     double *emissions;          /* t/yr */
 } tlhn_firms;
 
-/* Settings of the synthetic generator: the population.* scenario keys. */
+/* Settings of the synthetic generator: the population.* scenario keys. Each knob is explained,
+ * with the reason for its default, in docs/model-population.md. */
 typedef struct tlhn_popcfg {
     uint64_t seed;              /* population.seed */
     double scale;               /* population.scale: multiplies firm counts and aggregates (1 = §2) */
@@ -47,28 +59,109 @@ typedef struct tlhn_popcfg {
     double sigma_land, sigma_va_per_mu, sigma_energy_int, sigma_tax_share;
     double rho_energy_va;       /* correlation of log energy intensity with log VA/mu (§2: -0.4) */
     double rho_land_va;         /* correlation of log land with log VA/mu (§2: -0.3) */
+    double rho_land_energy;     /* correlation of log land with log energy intensity */
+    double sigma_productivity;  /* log-sd of VA per employee */
+    double rho_productivity_va; /* correlation of log VA/employee with log VA/mu */
 } tlhn_popcfg;
 
-/* Rows for the model's parameter table (param_def initialisers), one per tlhn_popcfg field, so
- * that the table in tlhn.c can include them: { TLHN_POPULATION_PARAM_ROWS, ... }. */
-/* (defined in firms.h below once the generator's knobs are final) */
+/* Defaults of the knobs: the one source for tlhn_popcfg_default() and the parameter rows. */
+#define TLHN_POP_SEED 20201231
+#define TLHN_POP_SCALE 1
+#define TLHN_POP_SIGMA_LAND 1.3
+#define TLHN_POP_SIGMA_VA_PER_MU 0.9
+#define TLHN_POP_SIGMA_ENERGY_INT 0.9
+#define TLHN_POP_SIGMA_TAX_SHARE 0.3
+#define TLHN_POP_RHO_ENERGY_VA -0.4
+#define TLHN_POP_RHO_LAND_VA -0.55
+#define TLHN_POP_RHO_LAND_ENERGY 0.3
+#define TLHN_POP_SIGMA_PRODUCTIVITY 0.5
+#define TLHN_POP_RHO_PRODUCTIVITY_VA 0.5
 
-/* Read the population.* keys of `sc` into `cfg`. */
+#define TLHN_STR_(x) #x
+#define TLHN_STR(x) TLHN_STR_(x)
+
+/* Rows for the model's parameter table (param_def initialisers, engine/param.h), one per
+ * tlhn_popcfg field, so that the table in tlhn.c can include them:
+ * { TLHN_POPULATION_PARAM_ROWS, ... }. Every population.* key is a constant (never drawn per
+ * replication): the population is shared by all replications of a run. */
+#define TLHN_POPULATION_PARAM_ROWS \
+    { "population.seed", PARAM_INT, 0, "1", 0, 9007199254740992.0, TLHN_STR(TLHN_POP_SEED), NULL, \
+      "§2 seed of the synthetic population's random streams (firms = synthetic)" }, \
+    { "population.scale", PARAM_REAL, 0, "1", 0.01, 100, TLHN_STR(TLHN_POP_SCALE), NULL, \
+      "§2 multiplies the firm counts and every aggregate of the synthetic population" }, \
+    { "population.sigma_land", PARAM_REAL, 0, "1", 0.05, 3, TLHN_STR(TLHN_POP_SIGMA_LAND), NULL, \
+      "§2 log-sd of firm land (lognormal)" }, \
+    { "population.sigma_va_per_mu", PARAM_REAL, 0, "1", 0.05, 3, \
+      TLHN_STR(TLHN_POP_SIGMA_VA_PER_MU), NULL, "§2 log-sd of value added per mu (lognormal)" }, \
+    { "population.sigma_energy_int", PARAM_REAL, 0, "1", 0.05, 3, \
+      TLHN_STR(TLHN_POP_SIGMA_ENERGY_INT), NULL, \
+      "§2 log-sd of energy intensity (tce/万元) around the sector's multiplier" }, \
+    { "population.sigma_tax_share", PARAM_REAL, 0, "1", 0, 1, TLHN_STR(TLHN_POP_SIGMA_TAX_SHARE), \
+      NULL, "§2 log-sd of tax as a share of value added" }, \
+    { "population.rho_energy_va", PARAM_REAL, 0, "1", -0.95, 0.95, \
+      TLHN_STR(TLHN_POP_RHO_ENERGY_VA), NULL, \
+      "§2 Gaussian-copula correlation of log energy intensity with log VA/mu" }, \
+    { "population.rho_land_va", PARAM_REAL, 0, "1", -0.95, 0.95, TLHN_STR(TLHN_POP_RHO_LAND_VA), \
+      NULL, "§2 Gaussian-copula correlation of log land with log VA/mu" }, \
+    { "population.rho_land_energy", PARAM_REAL, 0, "1", -0.95, 0.95, \
+      TLHN_STR(TLHN_POP_RHO_LAND_ENERGY), NULL, \
+      "§2 Gaussian-copula correlation of log land with log energy intensity" }, \
+    { "population.sigma_productivity", PARAM_REAL, 0, "1", 0, 3, \
+      TLHN_STR(TLHN_POP_SIGMA_PRODUCTIVITY), NULL, "§2 log-sd of value added per employee" }, \
+    { "population.rho_productivity_va", PARAM_REAL, 0, "1", -0.95, 0.95, \
+      TLHN_STR(TLHN_POP_RHO_PRODUCTIVITY_VA), NULL, \
+      "§2 correlation of log VA per employee with log VA/mu" }
+
+/* Random-stream purposes of the generator (engine/rng.h). The population's streams use the
+ * replication index 0xFFFFFFFF, which no run reaches, and purposes from RNG_PURPOSE_MODEL + 64,
+ * above the model's own (tlhn.h): they can never meet a replication's draws. */
+#define TLHN_POP_REPLICATION 0xFFFFFFFFu
+enum {
+    TLHN_PURPOSE_POP_DISTRICT = RNG_PURPOSE_MODEL + 64,  /* entity = group (0 规上, 1 规下) */
+    TLHN_PURPOSE_POP_SECTOR = RNG_PURPOSE_MODEL + 65,    /* entity = group */
+    TLHN_PURPOSE_POP_FIRM = RNG_PURPOSE_MODEL + 66       /* entity = row */
+};
+
+/* Fill `cfg` with the defaults above. */
+void tlhn_popcfg_default(tlhn_popcfg *cfg);
+
+/* Are the knobs admissible (scale > 0, sigmas >= 0, a positive-definite correlation matrix)?
+ * PHX_OK, or PHX_EINPUT with `e` naming the population.* key. */
+int tlhn_popcfg_check(const tlhn_popcfg *cfg, phx_err *e);
+
+/* Read the population.* keys of `sc` into `cfg` (constants; a key the table lacks keeps its
+ * default). */
 void tlhn_popcfg_from_scenario(const struct scenario *sc, tlhn_popcfg *cfg);
 
 /* Generate the synthetic population (§2), deterministic from cfg (Random123 streams addressed by
- * population.seed). Aggregates of each group match the §2 table (times scale) within 0.1%. */
+ * population.seed). Aggregates of each group match the §2 table (times scale) within 0.1%.
+ * Ids are the integers 1..n, 规上 firms first. NULL when tlhn_popcfg_check() fails. */
 tlhn_firms *tlhn_firms_synthesize(const tlhn_popcfg *cfg);
 
-/* Read a firm table from CSV (§1.1). On a missing column, non-number, negative value, land <= 0,
- * unknown district or sector, or duplicate id: NULL, with `e` naming file, line and column. */
+/* Read a firm table from CSV (§1.1). On a missing file or column, wrong field count, non-number,
+ * negative value, land <= 0, employees < 1, rd_ratio outside 0..1, above_scale not 0/1, unknown
+ * district or sector, duplicate id or an empty table: NULL, with `e` naming file, line and
+ * column. */
 tlhn_firms *tlhn_firms_read_csv(const char *path, phx_err *e);
 
-/* The scenario's firm table: synthetic (sc->firms == "synthetic") or read from sc->firms. */
+/* The scenario's firm table: synthetic (sc->firms == "synthetic") or read from sc->firms.
+ * NULL with `e` filled on error. */
 tlhn_firms *tlhn_firms_load(const struct scenario *sc, phx_err *e);
 
-/* Write the §1.1 CSV. Written to a temporary file and renamed; PHX_OK or fills `e`. */
+/* Write the §1.1 CSV (districts and sectors as codes, numbers with 17 significant digits so that
+ * reading back gives identical doubles). Written to a temporary file and renamed; PHX_OK or
+ * fills `e` (PHX_ERUN). */
 int tlhn_firms_write_csv(const tlhn_firms *f, const char *path, phx_err *e);
+
+/* A table of n rows, every column allocated and zeroed, ids NULL. */
+tlhn_firms *tlhn_firms_alloc(size_t n);
+/* Compute id_rank from id. Ids that are integers sort numerically before all other ids, which
+ * sort as byte strings (see docs/model-population.md for why integers go first). Returns -1 and
+ * sets *dup_a, *dup_b (rows, dup_a < dup_b) when two ids are equal (as integers or as bytes),
+ * else 0. */
+int tlhn_firms_rank_ids(tlhn_firms *f, size_t *dup_a, size_t *dup_b);
+/* The §3.3 id order: < 0, 0, > 0 as a sorts before, equal to, after b. */
+int tlhn_firms_id_cmp(const char *a, const char *b);
 
 void tlhn_firms_free(tlhn_firms *f);   /* NULL is a no-op */
 

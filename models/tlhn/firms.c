@@ -1,0 +1,282 @@
+/* firms.c -- the firm table (model-spec §1): districts, sectors, ids, knobs, loading. */
+#include "firms.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../engine/scenario.h"
+
+/* §1.2 [fact]: the 13 units after the 2021 adjustment (杭州统计年鉴2022). */
+const char *const tlhn_district_zh[TLHN_N_DISTRICTS] = {
+    "上城", "拱墅", "西湖", "滨江", "萧山", "余杭", "临平", "钱塘", "富阳", "临安",
+    "桐庐", "淳安", "建德"
+};
+const char *const tlhn_district_pinyin[TLHN_N_DISTRICTS] = {
+    "shangcheng", "gongshu", "xihu", "binjiang", "xiaoshan", "yuhang", "linping", "qiantang",
+    "fuyang", "linan", "tonglu", "chunan", "jiande"
+};
+/* §2 [assumption, calibration-facts §6]: 萧山 25%, 富阳 14%, 临平 12%, 钱塘 12%, 余杭 10%,
+ * 临安 9%, 桐庐 6%, 建德 5%, 滨江 4%; 上城, 拱墅, 西湖 and 淳安 3% together (0.75% each). */
+const double tlhn_district_share[TLHN_N_DISTRICTS] = {
+    0.0075, 0.0075, 0.0075, 0.04, 0.25, 0.10, 0.12, 0.12, 0.14, 0.09, 0.06, 0.0075, 0.05
+};
+
+/* §1.3 [assumption]: the project's eight manufacturing groups. The multiplier is the group's
+ * energy intensity relative to a typical firm (docs/model-population.md gives the reasons). */
+const char *const tlhn_sector_code[TLHN_N_SECTORS] = {
+    "textiles", "chemicals", "minerals", "metals", "equipment", "electronics", "pharma", "other"
+};
+const char *const tlhn_sector_zh[TLHN_N_SECTORS] = {
+    "纺织化纤", "化工", "非金属矿物", "金属", "通用专用设备", "电气电子", "医药", "其他"
+};
+const double tlhn_sector_energy_mult[TLHN_N_SECTORS] = {
+    1.5, 2.5, 3.5, 2.0, 0.5, 0.35, 0.6, 1.0
+};
+const double tlhn_sector_share[TLHN_N_SECTORS] = {
+    0.16, 0.07, 0.05, 0.10, 0.24, 0.18, 0.04, 0.16
+};
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca += 'a' - 'A';
+        if (cb >= 'A' && cb <= 'Z')
+            cb += 'a' - 'A';
+        if (ca != cb || ca == 0)
+            return ca - cb;
+    }
+}
+
+int tlhn_district_find(const char *name)
+{
+    for (int d = 0; d < TLHN_N_DISTRICTS; d++) {
+        size_t n = strlen(tlhn_district_zh[d]);
+        if (strncmp(name, tlhn_district_zh[d], n) == 0
+            && (name[n] == '\0' || strcmp(name + n, "区") == 0 || strcmp(name + n, "县") == 0
+                || strcmp(name + n, "市") == 0))
+            return d;
+        if (ascii_casecmp(name, tlhn_district_pinyin[d]) == 0)
+            return d;
+    }
+    return -1;
+}
+
+int tlhn_sector_find(const char *code)
+{
+    for (int s = 0; s < TLHN_N_SECTORS; s++)
+        if (ascii_casecmp(code, tlhn_sector_code[s]) == 0)
+            return s;
+    return -1;
+}
+
+tlhn_firms *tlhn_firms_alloc(size_t n)
+{
+    tlhn_firms *f = phx_calloc(1, sizeof *f);
+    f->n = n;
+    f->id = phx_calloc(n, sizeof *f->id);
+    f->id_rank = phx_calloc(n, sizeof *f->id_rank);
+    f->district = phx_calloc(n, 1);
+    f->sector = phx_calloc(n, 1);
+    f->above_scale = phx_calloc(n, 1);
+    double **cols[] = { &f->land_mu, &f->value_added, &f->tax, &f->energy_tce,
+                        &f->electricity_kwh, &f->employees, &f->rd_ratio, &f->emissions };
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        *cols[c] = phx_calloc(n, sizeof(double));
+    return f;
+}
+
+void tlhn_firms_free(tlhn_firms *f)
+{
+    if (f == NULL)
+        return;
+    if (f->id != NULL)
+        for (size_t i = 0; i < f->n; i++)
+            free(f->id[i]);
+    free(f->id);
+    free(f->id_rank);
+    free(f->district);
+    free(f->sector);
+    free(f->above_scale);
+    free(f->land_mu);
+    free(f->value_added);
+    free(f->tax);
+    free(f->energy_tce);
+    free(f->electricity_kwh);
+    free(f->employees);
+    free(f->rd_ratio);
+    free(f->emissions);
+    free(f);
+}
+
+/* Is `s` a decimal integer that fits a long long? Then *v is its value. */
+static int id_integer(const char *s, long long *v)
+{
+    const char *p = s + (*s == '-');
+    if (*p < '0' || *p > '9')
+        return 0;
+    for (const char *q = p; *q; q++)
+        if (*q < '0' || *q > '9')
+            return 0;
+    errno = 0;
+    char *end;
+    *v = strtoll(s, &end, 10);
+    return errno == 0 && *end == '\0';
+}
+
+/* §3.3 says ids compare as integers when both are integers, otherwise as byte strings. Taken
+ * pairwise that is no order at all on a mixed set ("9" < "10" as integers, "10" < "5x" and
+ * "5x" < "9" as bytes: a cycle), and qsort needs a strict weak order. So: integers first, in
+ * numeric order, then every other id in byte order. On a set of only integers or only
+ * non-integers this is exactly §3.3. */
+int tlhn_firms_id_cmp(const char *a, const char *b)
+{
+    long long va, vb;
+    int ia = id_integer(a, &va), ib = id_integer(b, &vb);
+    if (ia && ib)
+        return (va > vb) - (va < vb);
+    if (ia != ib)
+        return ia ? -1 : 1;
+    return strcmp(a, b);
+}
+
+/* qsort has no context argument in C11: the ids travel in the element itself. */
+typedef struct {
+    const char *id;
+    size_t row;
+} id_row;
+
+static int cmp_id_row(const void *pa, const void *pb)
+{
+    const id_row *a = pa, *b = pb;
+    int c = tlhn_firms_id_cmp(a->id, b->id);
+    if (c != 0)
+        return c;
+    return (a->row > b->row) - (a->row < b->row);   /* equal ids: a duplicate, reported */
+}
+
+int tlhn_firms_rank_ids(tlhn_firms *f, size_t *dup_a, size_t *dup_b)
+{
+    id_row *v = phx_malloc(f->n * sizeof *v);
+    for (size_t i = 0; i < f->n; i++)
+        v[i] = (id_row){ f->id[i], i };
+    qsort(v, f->n, sizeof *v, cmp_id_row);
+    int rc = 0;
+    for (size_t k = 0; k < f->n; k++) {
+        f->id_rank[v[k].row] = (uint32_t)k;
+        /* report the duplicate whose second row comes first in the file */
+        if (k > 0 && tlhn_firms_id_cmp(v[k - 1].id, v[k].id) == 0
+            && (rc == 0 || v[k].row < (dup_b ? *dup_b : 0))) {
+            rc = -1;
+            if (dup_a)
+                *dup_a = v[k - 1].row;
+            if (dup_b)
+                *dup_b = v[k].row;
+        }
+    }
+    free(v);
+    return rc;
+}
+
+void tlhn_popcfg_default(tlhn_popcfg *cfg)
+{
+    *cfg = (tlhn_popcfg){
+        .seed = TLHN_POP_SEED,
+        .scale = TLHN_POP_SCALE,
+        .sigma_land = TLHN_POP_SIGMA_LAND,
+        .sigma_va_per_mu = TLHN_POP_SIGMA_VA_PER_MU,
+        .sigma_energy_int = TLHN_POP_SIGMA_ENERGY_INT,
+        .sigma_tax_share = TLHN_POP_SIGMA_TAX_SHARE,
+        .rho_energy_va = TLHN_POP_RHO_ENERGY_VA,
+        .rho_land_va = TLHN_POP_RHO_LAND_VA,
+        .rho_land_energy = TLHN_POP_RHO_LAND_ENERGY,
+        .sigma_productivity = TLHN_POP_SIGMA_PRODUCTIVITY,
+        .rho_productivity_va = TLHN_POP_RHO_PRODUCTIVITY_VA,
+    };
+}
+
+/* The first inadmissible knob: its key, with the reason in `why`; NULL when all are fine. */
+static const char *popcfg_problem(const tlhn_popcfg *cfg, char *why, size_t n)
+{
+    const struct { const char *key; double v, lo, hi; } knobs[] = {
+        { "population.scale", cfg->scale, 0.01, 100 },
+        { "population.sigma_land", cfg->sigma_land, 0, 3 },
+        { "population.sigma_va_per_mu", cfg->sigma_va_per_mu, 0, 3 },
+        { "population.sigma_energy_int", cfg->sigma_energy_int, 0, 3 },
+        { "population.sigma_tax_share", cfg->sigma_tax_share, 0, 1 },
+        { "population.rho_energy_va", cfg->rho_energy_va, -0.95, 0.95 },
+        { "population.rho_land_va", cfg->rho_land_va, -0.95, 0.95 },
+        { "population.rho_land_energy", cfg->rho_land_energy, -0.95, 0.95 },
+        { "population.sigma_productivity", cfg->sigma_productivity, 0, 3 },
+        { "population.rho_productivity_va", cfg->rho_productivity_va, -0.95, 0.95 },
+    };
+    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++)
+        if (!(knobs[k].v >= knobs[k].lo && knobs[k].v <= knobs[k].hi)) {
+            snprintf(why, n, "%g is outside [%g, %g]", knobs[k].v, knobs[k].lo, knobs[k].hi);
+            return knobs[k].key;
+        }
+    double a = cfg->rho_land_va, b = cfg->rho_energy_va, c = cfg->rho_land_energy;
+    if (1 + 2 * a * b * c - a * a - b * b - c * c <= 1e-9) {   /* determinant of the matrix */
+        snprintf(why, n, "with rho_land_va = %g and rho_energy_va = %g, %g makes no valid "
+                 "correlation matrix", a, b, c);
+        return "population.rho_land_energy";
+    }
+    return NULL;
+}
+
+int tlhn_popcfg_check(const tlhn_popcfg *cfg, phx_err *e)
+{
+    char why[256];
+    const char *key = popcfg_problem(cfg, why, sizeof why);
+    return key ? phx_fail(e, PHX_EINPUT, NULL, 0, key, "%s", why) : PHX_OK;
+}
+
+/* A constant population.* value; keys missing from the model's table keep the default. */
+static double knob(const struct scenario *sc, const char *key, double def)
+{
+    if (scenario_param(sc, key) < 0)
+        return def;
+    const dist *d = scenario_dist(sc, key, 0);
+    assert(d != NULL && d->kind == DIST_CONST);   /* the rows allow no distribution */
+    return d->a;
+}
+
+void tlhn_popcfg_from_scenario(const struct scenario *sc, tlhn_popcfg *cfg)
+{
+    tlhn_popcfg_default(cfg);
+    cfg->seed = (uint64_t)knob(sc, "population.seed", (double)cfg->seed);
+    cfg->scale = knob(sc, "population.scale", cfg->scale);
+    cfg->sigma_land = knob(sc, "population.sigma_land", cfg->sigma_land);
+    cfg->sigma_va_per_mu = knob(sc, "population.sigma_va_per_mu", cfg->sigma_va_per_mu);
+    cfg->sigma_energy_int = knob(sc, "population.sigma_energy_int", cfg->sigma_energy_int);
+    cfg->sigma_tax_share = knob(sc, "population.sigma_tax_share", cfg->sigma_tax_share);
+    cfg->rho_energy_va = knob(sc, "population.rho_energy_va", cfg->rho_energy_va);
+    cfg->rho_land_va = knob(sc, "population.rho_land_va", cfg->rho_land_va);
+    cfg->rho_land_energy = knob(sc, "population.rho_land_energy", cfg->rho_land_energy);
+    cfg->sigma_productivity = knob(sc, "population.sigma_productivity", cfg->sigma_productivity);
+    cfg->rho_productivity_va = knob(sc, "population.rho_productivity_va",
+                                    cfg->rho_productivity_va);
+}
+
+tlhn_firms *tlhn_firms_load(const struct scenario *sc, phx_err *e)
+{
+    if (strcmp(sc->firms, "synthetic") != 0)
+        return tlhn_firms_read_csv(sc->firms, e);
+    tlhn_popcfg cfg;
+    tlhn_popcfg_from_scenario(sc, &cfg);
+    char why[256];
+    const char *key = popcfg_problem(&cfg, why, sizeof why);
+    if (key != NULL) {
+        const char *file = sc->path;
+        int line = 0;
+        if (scenario_param(sc, key) >= 0)
+            scenario_origin(sc, key, &file, &line);
+        phx_fail(e, PHX_EINPUT, file, line, key, "%s", why);
+        return NULL;
+    }
+    return tlhn_firms_synthesize(&cfg);
+}
