@@ -532,6 +532,12 @@ static void test_popcfg_check(void)
     CU_ASSERT(strstr(e.msg, "population.scale") != NULL);
     CU_ASSERT(tlhn_firms_synthesize(&cfg) == NULL);
     tlhn_popcfg_default(&cfg);
+    cfg.sigma_land = 0.01;                           /* the parameter row's bounds: 0.05 .. 3 */
+    CU_ASSERT_EQUAL(tlhn_popcfg_check(&cfg, &e), PHX_EINPUT);
+    CU_ASSERT(strstr(e.msg, "population.sigma_land") != NULL);
+    cfg.sigma_land = 3;
+    CU_ASSERT_EQUAL(tlhn_popcfg_check(&cfg, &e), PHX_OK);
+    tlhn_popcfg_default(&cfg);
     cfg.rho_land_va = -0.9;                          /* each fine alone, impossible together */
     cfg.rho_energy_va = -0.9;
     cfg.rho_land_energy = -0.5;

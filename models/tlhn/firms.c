@@ -199,26 +199,34 @@ void tlhn_popcfg_default(tlhn_popcfg *cfg)
     };
 }
 
+/* The population.* rows: their bounds are the one source for tlhn_popcfg_check(). */
+static const param_def pop_rows[] = { TLHN_POPULATION_PARAM_ROWS };
+
 /* The first inadmissible knob: its key, with the reason in `why`; NULL when all are fine. */
 static const char *popcfg_problem(const tlhn_popcfg *cfg, char *why, size_t n)
 {
-    const struct { const char *key; double v, lo, hi; } knobs[] = {
-        { "population.scale", cfg->scale, 0.01, 100 },
-        { "population.sigma_land", cfg->sigma_land, 0, 3 },
-        { "population.sigma_va_per_mu", cfg->sigma_va_per_mu, 0, 3 },
-        { "population.sigma_energy_int", cfg->sigma_energy_int, 0, 3 },
-        { "population.sigma_tax_share", cfg->sigma_tax_share, 0, 1 },
-        { "population.rho_energy_va", cfg->rho_energy_va, -0.95, 0.95 },
-        { "population.rho_land_va", cfg->rho_land_va, -0.95, 0.95 },
-        { "population.rho_land_energy", cfg->rho_land_energy, -0.95, 0.95 },
-        { "population.sigma_productivity", cfg->sigma_productivity, 0, 3 },
-        { "population.rho_productivity_va", cfg->rho_productivity_va, -0.95, 0.95 },
+    const struct { const char *key; double v; } knobs[] = {
+        { "population.scale", cfg->scale },
+        { "population.sigma_land", cfg->sigma_land },
+        { "population.sigma_va_per_mu", cfg->sigma_va_per_mu },
+        { "population.sigma_energy_int", cfg->sigma_energy_int },
+        { "population.sigma_tax_share", cfg->sigma_tax_share },
+        { "population.rho_energy_va", cfg->rho_energy_va },
+        { "population.rho_land_va", cfg->rho_land_va },
+        { "population.rho_land_energy", cfg->rho_land_energy },
+        { "population.sigma_productivity", cfg->sigma_productivity },
+        { "population.rho_productivity_va", cfg->rho_productivity_va },
     };
-    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++)
-        if (!(knobs[k].v >= knobs[k].lo && knobs[k].v <= knobs[k].hi)) {
-            snprintf(why, n, "%g is outside [%g, %g]", knobs[k].v, knobs[k].lo, knobs[k].hi);
+    size_t n_rows = sizeof pop_rows / sizeof pop_rows[0];
+    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
+        int p = param_find(pop_rows, n_rows, knobs[k].key);
+        assert(p >= 0);
+        double lo = pop_rows[p].lo, hi = pop_rows[p].hi;
+        if (!(knobs[k].v >= lo && knobs[k].v <= hi)) {
+            snprintf(why, n, "%g is outside [%g, %g]", knobs[k].v, lo, hi);
             return knobs[k].key;
         }
+    }
     double a = cfg->rho_land_va, b = cfg->rho_energy_va, c = cfg->rho_land_energy;
     if (1 + 2 * a * b * c - a * a - b * b - c * c <= 1e-9) {   /* determinant of the matrix */
         snprintf(why, n, "with rho_land_va = %g and rho_energy_va = %g, %g makes no valid "
