@@ -5,6 +5,7 @@
 
 const model_type *const models_all[] = {
     &model_ishigami,
+    &model_tlhn,
 };
 const size_t models_n = sizeof models_all / sizeof models_all[0];
 

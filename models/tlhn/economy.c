@@ -1,0 +1,83 @@
+/* economy.c -- everything else that moves (model-spec §6): growth with a common shock,
+ * autonomous efficiency, natural exits with the surcharge hazard; idle land (§4.6) and the entry
+ * of land into the reserve (§4.7). */
+#include "tlhn.h"
+
+#include <math.h>
+#include <gsl/gsl_randist.h>
+
+/* §6.1: VA grows by exp(μ + σ_c Z_t + σ_i ε_it) − 1; tax keeps its share of VA; energy intensity
+ * falls by the autonomous efficiency gain (electricity and emissions follow energy [ours]). */
+void tlhn_economy_grow(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
+{
+    (void)sh;
+    int year = rc->year_first + y;
+    double mu = THETA(rc, P_ECON_GROWTH), sc = THETA(rc, P_ECON_SIGMA_COMMON);
+    double sf = THETA(rc, P_ECON_SIGMA_FIRM), eff = 1 - THETA(rc, P_ECON_AUTONOMOUS_EFFICIENCY);
+    double common = mu + sc * s->z_common;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->alive[i])
+            continue;
+        double eps = 0;
+        if (sf > 0) {            /* the firm's own (growth, firm, year) stream, rectified or not */
+            rng_address(s->r, rc->seed, rc->replication, RNG_TLHN_GROWTH, (uint32_t)i,
+                        (uint32_t)year);
+            eps = gsl_ran_gaussian_ziggurat(s->r, 1.0);
+        }
+        double g = exp(common + sf * eps), ge = g * eff;
+        s->va[i] *= g;
+        s->tax[i] *= g;
+        s->energy[i] *= ge;
+        s->kwh[i] *= ge;
+        s->emissions[i] *= ge;
+    }
+    /* §4.5: absorbed output grows at the economy's rate from the year after it was absorbed */
+    double g = exp(common);
+    s->absorbed_va = s->absorbed_va * g + s->absorbed_new_va;
+    s->absorbed_tax = s->absorbed_tax * g + s->absorbed_new_tax;
+    s->absorbed_new_va = s->absorbed_new_tax = 0;
+}
+
+void tlhn_reserve_enter(tlhn_scratch *s, const replication_ctx *rc, double mu)
+{
+    /* §4.7 a share is converted to non-industrial use (task 6: 生态复垦、转型发展) */
+    double conv = THETA(rc, P_LAND_CONVERSION_SHARE) * mu;
+    s->cum[M_LAND_CONVERTED] += conv;
+    s->reserve_entering += mu - conv;
+}
+
+/* §6.2 natural exits of operating firms not in rectification, then §4.6 idle-land recovery. */
+void tlhn_economy_exits(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
+{
+    int year = rc->year_first + y;
+    double h0 = THETA(rc, P_ECON_EXIT_HAZARD), hs = THETA(rc, P_ECON_SURCHARGE_HAZARD);
+    const uint8_t *district = sh->firms->district;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->alive[i] || s->rect[i] == RECT_ACTIVE)
+            continue;
+        double h = h0 + hs * s->surcharge[i] / 10;   /* per 10 万元 of surcharge */
+        if (h <= 0)
+            continue;
+        if (h < 1) {
+            rng_address(s->r, rc->seed, rc->replication, RNG_TLHN_EXIT, (uint32_t)i,
+                        (uint32_t)year);
+            if (gsl_rng_uniform(s->r) >= h)
+                continue;
+        }
+        s->alive[i] = 0;
+        s->idle[district[i]] += s->land[i];           /* 闲置工业用地 */
+        s->cum[M_FIRMS_CLOSED] += 1;
+        s->cum[M_ENERGY_CLOSED] += s->energy[i];      /* counted apart from policy */
+    }
+    /* task 6: 对全市闲置工业用地依法依规加快处置 -- a deterministic share of the stock */
+    double r = THETA(rc, P_LAND_IDLE_RECOVERY);
+    for (int d = 0; d < TLHN_N_DISTRICTS; d++) {
+        double rec = r * s->idle[d];
+        if (rec <= 0)
+            continue;
+        s->idle[d] -= rec;
+        tlhn_add(s, M_LAND_IDLE_RECOVERED, d, rec);
+        tlhn_add(s, M_LAND_REVITALIZED, d, rec);
+        tlhn_reserve_enter(s, rc, rec);
+    }
+}

@@ -1,0 +1,137 @@
+/* evaluate.c -- the 亩均论英雄 evaluation (model-spec §3): indicators, benchmark-relative score,
+ * classes by rank within each evaluation unit, differentiated electricity surcharges. */
+#include "tlhn.h"
+
+#include <math.h>
+
+/* §3.2 weights [fact: Huangyan 2021/2022 formula, calibration-facts §1.2]. */
+enum { IND_TAX_MU, IND_VA_MU, IND_VA_ENERGY, IND_VA_EMISSION, IND_VA_EMPLOYEE, IND_RD, N_IND_ABOVE };
+enum { IND_B_TAX_MU, IND_B_TAX_KWH, N_IND_BELOW };
+static const double weight_above[N_IND_ABOVE] = { 30, 20, 20, 10, 10, 10 };
+static const double weight_below[N_IND_BELOW] = { 50, 50 };
+
+/* Indicator k of firm i: its value in *x, and whether its denominator is nonzero. */
+static int indicator(const tlhn_scratch *s, size_t i, int above, int k, const double *rd,
+                     double *x)
+{
+    if (!above) {
+        if (k == IND_B_TAX_MU) {
+            *x = s->tax[i] / s->land[i];
+            return 1;
+        }
+        *x = s->kwh[i] > 0 ? s->tax[i] / s->kwh[i] : 0;      /* 单位用电税收 */
+        return s->kwh[i] > 0;
+    }
+    double d;
+    switch (k) {
+    case IND_TAX_MU: *x = s->tax[i] / s->land[i]; return 1;   /* land > 0 (§1) */
+    case IND_VA_MU: *x = s->va[i] / s->land[i]; return 1;
+    case IND_VA_ENERGY: d = s->energy[i]; break;
+    case IND_VA_EMISSION: d = s->emissions[i]; break;
+    case IND_VA_EMPLOYEE: d = s->employees[i]; break;
+    default: *x = rd[i]; return 1;
+    }
+    *x = d > 0 ? s->va[i] / d : 0;
+    return d > 0;
+}
+
+/* Score and rank the operating firms of one unit; returns how many there were. */
+static size_t evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
+                            size_t u)
+{
+    const uint32_t *idx = sh->unit_order + sh->unit_start[u];
+    size_t m = sh->unit_start[u + 1] - sh->unit_start[u];
+    int above = sh->unit_above[u];
+    int nk = above ? N_IND_ABOVE : N_IND_BELOW;
+    const double *w = above ? weight_above : weight_below;
+    const double *rd = sh->firms->rd_ratio;
+    double sum[N_IND_ABOVE] = { 0 }, cnt[N_IND_ABOVE] = { 0 }, bench[N_IND_ABOVE];
+    double x;
+    for (size_t j = 0; j < m; j++) {
+        size_t i = idx[j];
+        if (!s->alive[i])
+            continue;
+        for (int k = 0; k < nk; k++)
+            if (indicator(s, i, above, k, rd, &x)) {
+                sum[k] += x;
+                cnt[k] += 1;
+            }
+    }
+    /* b_k = benchmark_factor x the mean over the unit's firms that have the indicator */
+    double factor = THETA(rc, P_EVAL_BENCHMARK_FACTOR), cap = THETA(rc, P_EVAL_CAP);
+    for (int k = 0; k < nk; k++)
+        bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
+    size_t n = 0;
+    for (size_t j = 0; j < m; j++) {
+        size_t i = idx[j];
+        if (!s->alive[i])
+            continue;
+        double score = 0;
+        for (int k = 0; k < nk; k++) {
+            /* a zero denominator (or a unit where nobody has the indicator) is neutral: x = b */
+            double ratio = indicator(s, i, above, k, rd, &x) && bench[k] > 0 ? x / bench[k] : 1;
+            if (cap > 0 && ratio > cap)
+                ratio = cap;
+            score += w[k] * ratio;
+        }
+        s->score[i] = score;
+        s->items[n++] = (tlhn_rank_item){ -score, sh->firms->id_rank[i], (uint32_t)i };
+    }
+    return n;
+}
+
+/* §3.3: the first round(n sA) are A, up to round(n (sA + sB)) B, and so on. */
+static void class_unit(const replication_ctx *rc, tlhn_scratch *s, size_t n)
+{
+    double share[N_CLASSES];
+    size_t bounds[N_CLASSES];
+    for (int c = 0; c < N_CLASSES; c++)
+        share[c] = THETA(rc, P_EVAL_SHARE_A + c);
+    tlhn_class_bounds(n, share, bounds);
+    size_t from = 0;
+    for (int c = 0; c < N_CLASSES; c++) {
+        if (bounds[c] > from && bounds[c] < n)
+            tlhn_rank_select(s->items + from, n - from, bounds[c] - from);
+        for (size_t j = from; j < bounds[c]; j++)
+            s->cls[s->items[j].firm] = (uint8_t)c;
+        s->class_count[c] += (double)(bounds[c] - from);
+        from = bounds[c];
+    }
+}
+
+/* §3.4 [fact: Ruian 2022]: a C or D firm pays a surcharge per kWh, capped per firm. A cost, not
+ * a tax: it raises the natural exit hazard (§6.2) and is counted in surcharge_paid_yi. */
+static void surcharges(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc)
+{
+    double rate[2][N_CLASSES] = { { 0 } };                /* [above][class], 元/kWh */
+    rate[1][CLASS_C] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_C);
+    rate[1][CLASS_D] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_D);
+    rate[0][CLASS_C] = THETA(rc, P_EVAL_SURCHARGE_BELOW_C);
+    rate[0][CLASS_D] = THETA(rc, P_EVAL_SURCHARGE_BELOW_D);
+    double cap = THETA(rc, P_EVAL_SURCHARGE_CAP), min_kwh = THETA(rc, P_EVAL_SURCHARGE_MIN_KWH);
+    const uint8_t *above = sh->firms->above_scale;
+    double paid = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double sc = 0;
+        if (s->alive[i] && s->kwh[i] >= min_kwh) {
+            sc = rate[above[i] != 0][s->cls[i]] * s->kwh[i] / 1e4;   /* 元 -> 万元 */
+            if (cap > 0 && sc > cap)
+                sc = cap;
+        }
+        s->surcharge[i] = sc;
+        paid += sc;
+    }
+    s->cum[M_SURCHARGE_PAID] += paid;
+}
+
+void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
+{
+    (void)y;
+    for (int c = 0; c < N_CLASSES; c++)
+        s->class_count[c] = 0;
+    for (size_t u = 0; u < sh->n_units; u++) {
+        size_t n = evaluate_unit(sh, s, rc, u);
+        class_unit(rc, s, n);
+    }
+    surcharges(sh, s, rc);
+}

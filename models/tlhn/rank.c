@@ -1,0 +1,89 @@
+/* rank.c -- ranking firms by (key, id rank): selection for class boundaries and quotas, a full
+ * sort where the order itself matters, and the cumulative rounding of class sizes (§3.3). */
+#include "tlhn.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The order of §3.3: key ascending, ties by id ascending. A strict total order (id ranks are
+ * unique), so selection and sorting give exactly the same sets. */
+static inline int before(const tlhn_rank_item *a, const tlhn_rank_item *b)
+{
+    return a->key < b->key || (a->key == b->key && a->id_rank < b->id_rank);
+}
+
+static inline void swap(tlhn_rank_item *a, tlhn_rank_item *b)
+{
+    tlhn_rank_item t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Quickselect (Hoare, median-of-three): afterwards a[k] is the item the sorted order puts at k,
+ * with every item before it earlier and every item after it later. O(n) expected; a class
+ * boundary needs no full sort. k >= n does nothing. */
+void tlhn_rank_select(tlhn_rank_item *a, size_t n, size_t k)
+{
+    if (k >= n)
+        return;
+    size_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        if (hi - lo < 16) {                     /* insertion sort of a short range */
+            for (size_t i = lo + 1; i <= hi; i++)
+                for (size_t j = i; j > lo && before(&a[j], &a[j - 1]); j--)
+                    swap(&a[j], &a[j - 1]);
+            return;
+        }
+        size_t mid = lo + (hi - lo) / 2;
+        if (before(&a[mid], &a[lo]))
+            swap(&a[mid], &a[lo]);
+        if (before(&a[hi], &a[lo]))
+            swap(&a[hi], &a[lo]);
+        if (before(&a[hi], &a[mid]))
+            swap(&a[hi], &a[mid]);
+        tlhn_rank_item pivot = a[mid];
+        size_t i = lo, j = hi;
+        for (;;) {                              /* a[lo] <= pivot <= a[hi] act as sentinels */
+            while (before(&a[i], &pivot))
+                i++;
+            while (before(&pivot, &a[j]))
+                j--;
+            if (i >= j)
+                break;
+            swap(&a[i], &a[j]);
+            i++;
+            j--;
+        }
+        /* now a[lo..j] <= pivot <= a[j+1..hi] */
+        if (k <= j)
+            hi = j;
+        else
+            lo = j + 1;
+    }
+}
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+    const tlhn_rank_item *a = pa, *b = pb;
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+void tlhn_rank_sort(tlhn_rank_item *a, size_t n)
+{
+    qsort(a, n, sizeof *a, rank_cmp);
+}
+
+/* round(n * cumulative share), half up. The 1e-9 lets 0.1 + 0.35 (= 0.44999999999999996 in
+ * binary) times 10 count as the 4.5 the user wrote. */
+void tlhn_class_bounds(size_t n, const double share[N_CLASSES], size_t bounds[N_CLASSES])
+{
+    double cum = 0;
+    for (int c = 0; c < N_CLASSES; c++) {
+        cum += share[c];
+        double k = floor((double)n * cum + 0.5 + 1e-9);
+        bounds[c] = k < 0 ? 0 : k > (double)n ? n : (size_t)k;
+        if (c > 0 && bounds[c] < bounds[c - 1])
+            bounds[c] = bounds[c - 1];
+    }
+    bounds[N_CLASSES - 1] = n;                  /* the rest are D */
+}
