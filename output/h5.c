@@ -16,6 +16,7 @@
 #include "../engine/stats.h"
 
 #define H5W_CHUNK_MAX 1024   /* rows per chunk: ~1024 x n_years doubles, a few tens of KB */
+#define H5W_CHUNK_BYTES (1u << 20)   /* ...but at most 1 MiB a chunk (many districts, years) */
 #define H5W_DEFLATE 4        /* zlib level: most of the gain of 9 at a fraction of the time */
 #define H5W_REP_SCALES 3     /* replication scale copies: scenario group, metrics/, groups/ */
 
@@ -112,24 +113,33 @@ static void h5w_scenario_close(h5_writer *w)
 /* ---- datasets -------------------------------------------------------------------------- */
 
 /* Create dataset `name` in `loc`. With `extendible`, dims[0] starts at 0 and grows without
- * bound (replications), in chunks of w->chunk rows, shuffled and deflate-compressed; float64
- * datasets are filled with NaN where nothing was written. Returns the id or a negative one. */
+ * bound (replications), in chunks of up to w->chunk whole rows (at most H5W_CHUNK_BYTES),
+ * shuffled and deflate-compressed; float64 datasets are filled with NaN where nothing was
+ * written. Returns the id or a negative one. */
 static hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, int rank,
                          const hsize_t *dims, int extendible)
 {
-    hsize_t cur[3], max[3], chunk[3];
-    hid_t space = -1, dcpl = -1, d = -1;
+    hsize_t cur[3], max[3], chunk[3], row_bytes = H5Tget_size(type);
+    hid_t space = -1, dcpl = -1, dapl = -1, d = -1;
     for (int k = 0; k < rank; k++) {
         cur[k] = max[k] = chunk[k] = dims[k];
+        row_bytes *= k > 0 ? dims[k] : 1;
     }
-    if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0)
+    if ((dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 || (dapl = H5Pcreate(H5P_DATASET_ACCESS)) < 0)
         goto done;
     if (extendible) {
+        hsize_t rows = row_bytes > 0 ? H5W_CHUNK_BYTES / row_bytes : w->chunk;
         cur[0] = 0;
         max[0] = H5S_UNLIMITED;
-        chunk[0] = w->chunk;
+        chunk[0] = rows < 1 ? 1 : rows < w->chunk ? rows : w->chunk;
+        /* Room for a few chunks: blocks that end inside a chunk then complete it in the cache
+         * instead of recompressing it block after block. */
+        size_t cache = 4 * (size_t)(chunk[0] * (row_bytes > 0 ? row_bytes : 1));
         if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-            H5Pset_deflate(dcpl, H5W_DEFLATE) < 0)
+            H5Pset_deflate(dcpl, H5W_DEFLATE) < 0 ||
+            H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                               cache > H5W_CHUNK_BYTES ? cache : H5W_CHUNK_BYTES,
+                               H5D_CHUNK_CACHE_W0_DEFAULT) < 0)
             goto done;
     }
     if (H5Tequal(type, H5T_IEEE_F64LE) > 0) {
@@ -139,9 +149,10 @@ static hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t 
     }
     if ((space = H5Screate_simple(rank, cur, max)) < 0)
         goto done;
-    d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    d = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, dapl);
 done:
     h5u_close(space);
+    h5u_close(dapl);
     h5u_close(dcpl);
     return d;
 }
@@ -518,7 +529,7 @@ int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, ph
         w->metric[m] = -1;
     for (size_t g = 0; g < w->n_group_metrics; g++)
         w->by_group[g] = -1;
-    if ((w->sc_group = h5w_group(w, w->scenarios, sc->name, 0, e)) < 0)
+    if ((w->sc_group = h5w_group(w, w->scenarios, sc->name, 1, e)) < 0)
         return h5w_broken(w, PHX_ERUN);
     if ((st = h5w_scenario_attrs(w, sc, e)) || (st = h5w_begin_top(w, sc, e)) ||
         (st = h5w_begin_metrics(w, sc, e)))

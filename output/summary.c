@@ -152,7 +152,7 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
 
 /* ---- numbers as text ------------------------------------------------------------------- */
 
-/* A readable number: "-" for NaN, thousands separators from 10,000 up to 1e15 (as an integer),
+/* A readable number: "-" for NaN, thousands separators from 1,000 up to 1e15 (as an integer),
  * else 4 significant digits. */
 static void sum_num(char *buf, size_t n, double x)
 {
@@ -161,7 +161,7 @@ static void sum_num(char *buf, size_t n, double x)
         return;
     }
     double a = fabs(x);
-    if (a < 1e4 || a >= 1e15) {
+    if (a < 1e3 || a >= 1e15) {
         snprintf(buf, n, "%.4g", x);
         return;
     }
