@@ -1,22 +1,41 @@
-/* fund.c -- the 腾笼换鸟 fund (model-spec §7). Part 1: accounts not kept yet (issue 4). */
+/* fund.c -- the 腾笼换鸟 fund's accounts (model-spec §7; 杭政函〔2021〕92号 四(一): 提取土地出让
+ * 收入的1%以上作为"腾笼换鸟"专项周转资金). Money is kept in 万元; metrics report 亿元.
+ * Identity (up to rounding): balance = initial capital + inflows − outflows. */
 #include "tlhn.h"
 
+#include <math.h>
+#include <gsl/gsl_randist.h>
+
+/* Start of year y: initial capital (first year), then the contribution from land transfer
+ * revenue, lognormal around its median with a shock correlated with Z_t. Booked before
+ * actions start (§6.4 step 2), so that fund.constrained sees this year's money. */
 void tlhn_fund_year_start(tlhn_scratch *s, const replication_ctx *rc, int y)
 {
-    (void)s;
-    (void)rc;
-    (void)y;
+    int year = rc->year_first + y;
+    if (y == 0)
+        s->fund_balance += THETA(rc, P_FUND_INITIAL_CAPITAL) * 1e4;
+    double rho = THETA(rc, P_FUND_REVENUE_SHOCK_CORR), sigma = THETA(rc, P_FUND_LAND_REVENUE_SIGMA);
+    rng_address(s->r, rc->seed, rc->replication, RNG_TLHN_COMMON, 1, (uint32_t)year);
+    double eta = gsl_ran_gaussian_ziggurat(s->r, 1.0);
+    double shock = rho * s->z_common + sqrt(1 - rho * rho) * eta;
+    double revenue = THETA_Y(rc, P_FUND_LAND_REVENUE, y) * exp(sigma * shock);   /* 亿元 */
+    tlhn_fund_in(s, rc, THETA(rc, P_FUND_CONTRIBUTION_RATE) * revenue * 1e4);
 }
 
+/* An inflow; `fund.other_share` of it goes at once to housing and park infrastructure. */
 void tlhn_fund_in(tlhn_scratch *s, const replication_ctx *rc, double wan)
 {
-    (void)s;
-    (void)rc;
-    (void)wan;
+    if (wan <= 0)
+        return;
+    s->cum[M_FUND_INFLOW] += wan;
+    s->fund_balance += wan;
+    tlhn_fund_out(s, THETA(rc, P_FUND_OTHER_SHARE) * wan);
 }
 
 void tlhn_fund_out(tlhn_scratch *s, double wan)
 {
-    (void)s;
-    (void)wan;
+    if (wan <= 0)
+        return;
+    s->cum[M_FUND_OUTFLOW] += wan;
+    s->fund_balance -= wan;
 }

@@ -98,10 +98,12 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
                                           (uint32_t)i };
     }
     if (!sh->fund_constrained) {
-        /* §4.2: the first `quota` in priority order start; which ones is all that matters */
+        /* §4.2: the first `quota` in priority order start, in that order (so the fund's sums
+         * are the very sums of a constrained run with money to spare) */
         if (quota < m)
             tlhn_rank_select(s->items, m, quota);
         size_t k = quota < m ? quota : m;
+        tlhn_rank_sort(s->items, k);
         for (size_t j = 0; j < k; j++) {
             size_t i = s->items[j].firm;
             int a = draw_action(s, rc, i, year);

@@ -126,6 +126,8 @@ static const param_def tlhn_params[] = {
          "§4.7 share of land entering the reserve converted to non-industrial use"),
     REAL(P_LAND_NEW_SUPPLY_PER_YEAR, "land.new_supply_per_year", RND | PY, "mu/yr", 0, 1e12, "6000",
          "§5.3 new industrial land that projects may take each year [plan: ≥ 6,000 mu new]"),
+    REAL(P_LAND_INITIAL_RESERVE, "land.initial_reserve", RND, "mu", 0, 1e12, "4000",
+         "§4.7 reserve land available in the first year [ours: the plan's 1万亩/yr less 6,000 new]"),
 
     REAL(P_ATTR_MAJOR_PER_YEAR, "attract.major_per_year", RND | PY, "projects/yr", 0, 1e6, "80",
          "§5.1 mean yearly arrivals of major projects (≥ 10 亿元), Poisson"),
@@ -527,7 +529,7 @@ static void reset(const tlhn_shared *sh, tlhn_scratch *s)
     memset(s->dcum, 0, sizeof s->dcum);
     memset(s->idle, 0, sizeof s->idle);
     memset(s->class_count, 0, sizeof s->class_count);
-    s->reserve = s->reserve_entering = s->energy_granted = 0;
+    s->reserve_entering = s->energy_granted = 0;
     s->absorbed_va = s->absorbed_tax = s->absorbed_new_va = s->absorbed_new_tax = 0;
     s->fund_balance = s->fund_min = 0;
     s->z_common = 0;
@@ -605,6 +607,7 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
     const tlhn_shared *sh = shared;
     tlhn_scratch *s = scratch;
     reset(sh, s);
+    s->reserve = THETA(rc, P_LAND_INITIAL_RESERVE);   /* the stock the plan starts from */
     for (int y = 0; y < rc->n_years; y++) {
         int year = rc->year_first + y;
         /* Z_t, the common shock of growth (§6.1) and of land revenue (§7) */
