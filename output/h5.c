@@ -89,25 +89,37 @@ static int h5w_broken(h5_writer *w, int st)
     return st;
 }
 
-/* Close every id of the open scenario and forget it. */
-static void h5w_scenario_close(h5_writer *w)
+/* Close `id` on a success path: a failure (a dataset's last chunks not written) becomes the
+ * status unless there is one already. */
+static int h5w_close(const h5_writer *w, hid_t id, const char *what, int st, phx_err *e)
 {
+    if (h5u_close_ok(id) < 0 && st == PHX_OK)
+        return h5u_fail(e, w->path, "cannot finish writing %s", what);
+    return st;
+}
+
+/* Close every id of the open scenario and forget it. Returns the first failure (after an
+ * error, callers ignore it: only the cleanup matters). */
+static int h5w_scenario_close(h5_writer *w, phx_err *e)
+{
+    int st = PHX_OK;
     for (size_t i = 0; i < H5W_REP_SCALES; i++) {
-        h5u_close(w->rep[i]);
+        st = h5w_close(w, w->rep[i], "replication", st, e);
         w->rep[i] = -1;
     }
     for (size_t m = 0; w->metric != NULL && m < w->n_metrics; m++)
-        h5u_close(w->metric[m]);
+        st = h5w_close(w, w->metric[m], w->sc->model->metrics[m].name, st, e);
     for (size_t g = 0; w->by_group != NULL && g < w->n_group_metrics; g++)
-        h5u_close(w->by_group[g]);
+        st = h5w_close(w, w->by_group[g], "a by-group metric", st, e);
     free(w->metric);
     free(w->by_group);
     w->metric = w->by_group = NULL;
-    h5u_close(w->params);
-    h5u_close(w->sc_group);
+    st = h5w_close(w, w->params, "parameters", st, e);
+    st = h5w_close(w, w->sc_group, "the scenario group", st, e);
     w->params = w->sc_group = -1;
     w->n_rep = w->n_metrics = w->n_group_metrics = w->n_groups = w->n_written = 0;
     w->sc = NULL;
+    return st;
 }
 
 /* ---- datasets -------------------------------------------------------------------------- */
@@ -614,9 +626,13 @@ static int h5w_block(h5_writer *w, const scenario *sc, const run_block *b, phx_e
                              b->rows, e);
     /* group_rows[i * (ngm * n_years * n_groups) + (gm * n_years + y) * n_groups + g]. */
     hsize_t gdims[4] = { b->n, w->n_group_metrics, ny, w->n_groups };
-    for (size_t gm = 0; st == PHX_OK && gm < w->n_group_metrics; gm++)
-        st = h5w_block_slice(w, w->by_group[gm], "a by-group metric", 3, fcount, 4, gdims, gm,
-                             b->group_rows, e);
+    for (size_t m = 0, gm = 0; st == PHX_OK && m < w->n_metrics; m++) {
+        const metric_def *md = &sc->model->metrics[m];
+        if (!(md->flags & METRIC_BY_GROUP))
+            continue;
+        st = h5w_block_slice(w, w->by_group[gm], md->name, 3, fcount, 4, gdims, gm, b->group_rows, e);
+        gm++;
+    }
     return st;
 }
 
@@ -747,7 +763,10 @@ static int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, in
         st = h5w_attach(w, d, name, scales, rank, e);
     if (st == PHX_OK)
         st = h5u_attr_str(d, "long_name", long_name, w->path, e);
-    h5u_close(d);
+    if (st != PHX_OK)
+        h5u_close(d);
+    else
+        st = h5w_close(w, d, name, st, e);
     return st;
 }
 
@@ -809,10 +828,9 @@ int h5_writer_end_scenario(h5_writer *w, phx_err *e)
     if (st == PHX_OK)
         st = h5w_write_summary(w, &s, e);
     h5w_summary_free(&s);
-    if (st != PHX_OK)
-        return h5w_broken(w, st);
-    h5w_scenario_close(w);
-    return PHX_OK;
+    if (st == PHX_OK)
+        st = h5w_scenario_close(w, e);
+    return h5w_broken(w, st);
 }
 
 /* ---- commit / abort -------------------------------------------------------------------- */
@@ -882,7 +900,8 @@ void h5_writer_abort(h5_writer *w)
     if (w == NULL)
         return;
     h5u_quiet();
-    h5w_scenario_close(w);
+    if (w->sc != NULL)
+        h5w_scenario_close(w, NULL);
     h5u_close(w->scenarios);
     if (w->file >= 0) {
         /* Close whatever is still open in the file, then the file itself. */

@@ -12,8 +12,19 @@
 
 void h5u_quiet(void)
 {
+    static int first = 1;
+    if (first) {
+        /* Before the library starts: no HDF5 clean-up at exit. After a write error (disk full)
+         * HDF5 1.10 can neither close the file nor, at exit, step over the half-closed file
+         * without crashing; the temporary file is unlinked anyway and the process exits with
+         * its error status. Files that were committed are closed explicitly before that. */
+        H5dont_atexit();
+        first = 0;
+    }
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);   /* errors go through phx_err, not stderr */
 }
+
+#define H5U_MSG 400   /* room for HDF5's longest messages (file name, errno, offsets) */
 
 /* H5Ewalk2 callback: keep the innermost (first, walking upward) message. */
 static herr_t h5u_walk(unsigned n, const H5E_error2_t *err, void *data)
@@ -22,10 +33,10 @@ static herr_t h5u_walk(unsigned n, const H5E_error2_t *err, void *data)
     if (n != 0)
         return 0;
     if (err->desc != NULL && err->desc[0] != '\0') {
-        snprintf(buf, 256, "%s", err->desc);
+        snprintf(buf, H5U_MSG, "%s", err->desc);
     } else {
         H5E_type_t type;
-        if (H5Eget_msg(err->min_num, &type, buf, 256) < 0)
+        if (H5Eget_msg(err->min_num, &type, buf, H5U_MSG) < 0)
             buf[0] = '\0';
     }
     return 0;
@@ -33,34 +44,59 @@ static herr_t h5u_walk(unsigned n, const H5E_error2_t *err, void *data)
 
 int h5u_fail(phx_err *e, const char *file, const char *fmt, ...)
 {
-    char what[512], h5msg[256] = "";
+    char what[512], h5msg[H5U_MSG] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5u_walk, h5msg);
     H5Eclear2(H5E_DEFAULT);
+    char *o = h5msg;   /* one line: HDF5's system-call messages span several */
+    for (const char *c = h5msg; *c; c++) {
+        char ch = *c == '\n' || *c == '\r' || *c == '\t' ? ' ' : *c;
+        if (ch != ' ' || (o > h5msg && o[-1] != ' '))
+            *o++ = ch;
+    }
+    *o = '\0';
     if (h5msg[0] != '\0')
         return phx_fail(e, PHX_ERUN, file, 0, NULL, "%s (HDF5: %s)", what, h5msg);
     return phx_fail(e, PHX_ERUN, file, 0, NULL, "%s", what);
+}
+
+/* Close an id of any kind; the HDF5 status. */
+static herr_t h5u_close_id(hid_t id)
+{
+    switch (H5Iget_type(id)) {
+    case H5I_FILE: return H5Fclose(id);
+    case H5I_GROUP: return H5Gclose(id);
+    case H5I_DATASET: return H5Dclose(id);
+    case H5I_DATASPACE: return H5Sclose(id);
+    case H5I_DATATYPE: return H5Tclose(id);
+    case H5I_ATTR: return H5Aclose(id);
+    case H5I_GENPROP_LST: return H5Pclose(id);
+    default: return -1;
+    }
 }
 
 void h5u_close(hid_t id)
 {
     if (id < 0)
         return;
+    /* Every HDF5 call clears the error stack; keep the one that explains the failure being
+     * cleaned up after, so that h5u_fail() can still quote it. */
+    hid_t saved = H5Eget_current_stack();
     H5E_BEGIN_TRY {
-        switch (H5Iget_type(id)) {
-        case H5I_FILE: H5Fclose(id); break;
-        case H5I_GROUP: H5Gclose(id); break;
-        case H5I_DATASET: H5Dclose(id); break;
-        case H5I_DATASPACE: H5Sclose(id); break;
-        case H5I_DATATYPE: H5Tclose(id); break;
-        case H5I_ATTR: H5Aclose(id); break;
-        case H5I_GENPROP_LST: H5Pclose(id); break;
-        default: break;
-        }
+        h5u_close_id(id);
     } H5E_END_TRY;
+    if (saved >= 0)
+        H5Eset_current_stack(saved);
+}
+
+int h5u_close_ok(hid_t id)
+{
+    if (id < 0)
+        return 0;
+    return h5u_close_id(id) < 0 ? -1 : 0;
 }
 
 hid_t h5u_vlen_str_type(void)

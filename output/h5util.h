@@ -10,7 +10,8 @@
 #include "../engine/phx.h"
 
 /* Stop HDF5 from printing its error stack on stderr: failures reach the user as one phx_err
- * line instead. Called at every public entry point of output/ (idempotent, cheap). */
+ * line instead. Called first at every public entry point of output/ (idempotent, cheap); the
+ * first call also turns off HDF5's exit-time clean-up (see h5util.c). */
 void h5u_quiet(void);
 
 /* Fill `e` with "file: <what> (HDF5: <innermost message of the current error stack>)" and
@@ -18,8 +19,12 @@ void h5u_quiet(void);
 int h5u_fail(phx_err *e, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Close an id of any kind if it is valid (>= 0); ignores errors. Used on cleanup paths. */
+/* Close an id of any kind if it is valid (>= 0), ignoring errors and keeping the pending
+ * error stack (for h5u_fail after the cleanup). For cleanup paths. */
 void h5u_close(hid_t id);
+/* Close an id (if >= 0) where the close itself may fail -- a chunked dataset writes its cached
+ * chunks when closed. Returns 0, or -1 with the HDF5 error stack set. */
+int h5u_close_ok(hid_t id);
 
 /* A variable-length UTF-8 string type (caller closes it), or a negative id. */
 hid_t h5u_vlen_str_type(void);

@@ -14,6 +14,8 @@ import io
 import math
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -267,6 +269,17 @@ def check_phoenix(tmp):
     check(r.returncode == 0, "phoenix run --force replaces the file")
     with h5py.File(out, "r") as f:
         check(f["scenarios/interop"].attrs["n_replications"] == 20, "--force wrote the new run")
+
+    # A write that fails (file size limit, as on a full disk): exit 1, one line naming the
+    # file, no crash, nothing left behind.
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    full = os.path.join(tmp, "full.h5")
+    r = run([PHOENIX, "run", ini, "-o", full, "-n", "20000", "--quiet"], preexec_fn=small_files)
+    check(r.returncode == 1, f"phoenix run on a full disk: exit 1, got {r.returncode}")
+    check(r.stderr.count("\n") == 1 and "full.h5" in r.stderr, "full disk: one line naming the file")
+    check(sorted(os.listdir(tmp)) == ["interop.h5", "interop.ini"], "full disk: nothing left behind")
 
 
 def check_netcdf_c(path):

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -476,6 +478,66 @@ static void test_errors(void)
     rm_dir(dir);
 }
 
+/* A failed write (the file size limit, as on a full disk) is an error with HDF5's reason,
+ * never a crash or a file under the final name. */
+static void test_write_failure(void)
+{
+    char *dir = tu_tmpdir(), *path = join(dir, "full.h5");
+    struct rlimit old, small;
+    CU_ASSERT_EQUAL_FATAL(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 64 * 1024;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);   /* write() then fails with EFBIG */
+    CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_FSIZE, &small), 0);
+    const size_t sizes[] = { 1024 };
+    phx_err e = { 0 };
+    int st = write_fake(path, 50000, 50000, sizes, 1, &e);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    CU_ASSERT_EQUAL(st, PHX_ERUN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, path));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "(HDF5: "));
+    CU_ASSERT_EQUAL(count_entries(dir), 0);
+    free(path);
+    rm_dir(dir);
+}
+
+/* A model whose layout HDF5 refuses (two metrics of one name): HDF5's reason, nothing left. */
+static void test_bad_model(void)
+{
+    static const metric_def twice[2] = {
+        { "same", "1", "a", "甲", METRIC_MORE, METRIC_STATE, 0 },
+        { "same", "1", "b", "乙", METRIC_MORE, METRIC_STATE, 0 },
+    };
+    static const metric_def clash[1] = { { "year", "1", "a", "甲", METRIC_MORE, METRIC_STATE, 0 } };
+    model_type m = fake_model;
+    m.metrics = twice;
+    m.n_metrics = 2;
+    m.group_dim = NULL;
+    char *dir = tu_tmpdir(), *path = join(dir, "m.h5");
+    scenario sc = fake_scenario("m");
+    sc.model = &m;
+    sc.n_targets = 0;
+    h5_writer *w = NULL;
+    phx_err e = { 0 };
+    CU_ASSERT_EQUAL_FATAL(h5_writer_open(&w, path, 0, "x", 1, &e), PHX_OK);
+    CU_ASSERT_EQUAL(h5_writer_begin_scenario(w, &sc, 10, &e), PHX_ERUN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "metrics/same"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "(HDF5: "));
+    h5_writer_abort(w);
+    CU_ASSERT_EQUAL(count_entries(dir), 0);
+
+    m.metrics = clash;
+    m.n_metrics = 1;
+    CU_ASSERT_EQUAL_FATAL(h5_writer_open(&w, path, 0, "x", 1, &e), PHX_OK);
+    CU_ASSERT_EQUAL(h5_writer_begin_scenario(w, &sc, 10, &e), PHX_ERUN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "clashes"));
+    h5_writer_abort(w);
+    CU_ASSERT_EQUAL(count_entries(dir), 0);
+    free(path);
+    rm_dir(dir);
+}
+
 /* A scenario without replications: a valid file whose summaries are NaN. */
 static void test_zero_replications(void)
 {
@@ -644,6 +706,8 @@ int main(void)
         { "force and existing files", test_force },
         { "abort leaves nothing", test_abort },
         { "error paths", test_errors },
+        { "failed write (file size limit)", test_write_failure },
+        { "model layouts HDF5 refuses", test_bad_model },
         { "zero replications", test_zero_replications },
         { "summary print formats", test_summary_print },
         { "engine loop through the sink", test_engine_blocks },
