@@ -534,7 +534,8 @@ int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, ph
     w->n_metrics = sc->model->n_metrics;
     w->n_group_metrics = model_n_group_metrics(sc->model);
     w->n_groups = sc->model->n_groups;
-    w->chunk = n_hint < 1 ? 1 : n_hint > H5W_CHUNK_MAX ? H5W_CHUNK_MAX : (hsize_t)n_hint;
+    /* n_hint 0: unknown, so full-size chunks rather than one-row ones */
+    w->chunk = n_hint < 1 || n_hint > H5W_CHUNK_MAX ? H5W_CHUNK_MAX : (hsize_t)n_hint;
     w->metric = phx_malloc((w->n_metrics ? w->n_metrics : 1) * sizeof *w->metric);
     w->by_group = phx_malloc((w->n_group_metrics ? w->n_group_metrics : 1) * sizeof *w->by_group);
     for (size_t m = 0; m < w->n_metrics; m++)
@@ -553,7 +554,7 @@ int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, ph
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
-/* Grow `d` (rank 1..3, rows first) to `rows` rows and write the rows from w->n_written on,
+/* Grow `d` (rank 1..3, rows first) by count[0] rows and write them from row w->n_written on,
  * `count` (count[0] = rows in the block), taking them from `mem` (a selection of `mspace`). */
 static int h5w_append(const h5_writer *w, hid_t d, const char *what, int rank,
                       const hsize_t *count, hid_t mtype, hid_t mspace, const void *mem,

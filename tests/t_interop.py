@@ -126,7 +126,8 @@ def check_fixture(path):
         a = sc.attrs
         check(a["name"] == "fake-test" and a["model"] == "fake", "scenario name, model")
         check(a["description"] == "测试 scenario: known values", "scenario description (UTF-8)")
-        check(a["scenario_text"].startswith("[scenario]"), "scenario_text")
+        check(a["scenario_text"].startswith("[scenario]\nname = fake\n") and
+              len(a["scenario_text"]) > 190 * 1024, "scenario_text (200 KiB: over the 64 KiB header limit)")
         check(a["scenario_sha256"] == "0" * 64, "scenario_sha256")
         check(a["n_replications"] == n, "n_replications")
         check(a["year_first"] == 2021 and a["year_last"] == 2023, "year_first, year_last")
