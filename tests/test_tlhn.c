@@ -481,6 +481,64 @@ static void test_threads(void)
     th_free(&b);
 }
 
+/* ---- ranking: selection agrees with a full sort ------------------------------------------------ */
+
+static int item_cmp(const void *pa, const void *pb)
+{
+    const tlhn_rank_item *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return (a->id_rank > b->id_rank) - (a->id_rank < b->id_rank);
+}
+
+/* Many sizes, heavy ties in the key (so the id rank decides), boundaries anywhere, including 0
+ * and n: every prefix the selection promises holds exactly the sorted prefix. */
+static void test_rank_select(void)
+{
+    enum { NMAX = 700 };
+    static tlhn_rank_item a[NMAX], b[NMAX];
+    unsigned long long x = 88172645463325252ull;
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = (size_t)(trial * 7 % NMAX) + (trial % 3 == 0 ? 0 : 1);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            a[i].key = (double)(x % (trial % 2 ? 5 : 100000));
+            a[i].id_rank = (uint32_t)((i * 2654435761u) % 1000003u);
+            a[i].firm = (uint32_t)i;
+        }
+        memcpy(b, a, n * sizeof *a);
+        qsort(b, n, sizeof *b, item_cmp);
+        double share[4] = { 0.1, 0.35, 0.45, 0.1 };
+        if (trial % 5 == 0)
+            share[0] = 0, share[1] = 0.5;
+        size_t bounds[4];
+        tlhn_class_bounds(n, share, bounds);
+        tlhn_rank_select_many(a, n, bounds, 3);
+        int ok = 1;
+        for (size_t i = 0; i < n; i++) {      /* item i lies within its sorted class range */
+            size_t c = 0;
+            while (c < 3 && i >= bounds[c])
+                c++;
+            size_t lo = c ? bounds[c - 1] : 0, hi = bounds[c], found = 0;
+            for (size_t j = lo; j < hi; j++)
+                found |= b[j].firm == a[i].firm;
+            ok &= found != 0;
+        }
+        CU_ASSERT(ok);
+        if (n > 3) {                          /* a single select too */
+            memcpy(a, b, n * sizeof *a);
+            for (size_t i = 0; i + 1 < n; i += 2) {
+                tlhn_rank_item t = a[i];
+                a[i] = a[n - 1 - i];
+                a[n - 1 - i] = t;
+            }
+            size_t k = n / 3;
+            tlhn_rank_select(a, n, k);
+            CU_ASSERT(a[k].firm == b[k].firm);
+        }
+    }
+}
+
 /* ---- check(): errors name the file, line and key ------------------------------------------- */
 
 static void expect_error(const char *extra, const char *key, const char *line)
@@ -532,6 +590,7 @@ int main(void)
         { "conservation of land, energy and counts", test_conservation },
         { "common random numbers across quotas", test_common_random_numbers },
         { "identical at 1 and 2 threads", test_threads },
+        { "rank selection agrees with a full sort", test_rank_select },
         { "check() errors name file, line and key", test_check_errors },
         CU_TEST_INFO_NULL,
     };

@@ -10,32 +10,27 @@ enum { IND_B_TAX_MU, IND_B_TAX_KWH, N_IND_BELOW };
 static const double weight_above[N_IND_ABOVE] = { 30, 20, 20, 10, 10, 10 };
 static const double weight_below[N_IND_BELOW] = { 50, 50 };
 
-/* Indicator k of firm i: its value in *x, and whether its denominator is nonzero. */
-static int indicator(const tlhn_scratch *s, size_t i, int above, int k, const double *rd,
-                     double *x)
+/* §3.1 indicators of firm i into x[k * stride]; a zero denominator gives -1 (no value).
+ * Every indicator is otherwise >= 0. */
+static void indicators(const tlhn_scratch *s, size_t i, int above, double rd, double *x,
+                       size_t stride)
 {
+    double land = s->land[i];                                 /* > 0 (§1) */
     if (!above) {
-        if (k == IND_B_TAX_MU) {
-            *x = s->tax[i] / s->land[i];
-            return 1;
-        }
-        *x = s->kwh[i] > 0 ? s->tax[i] / s->kwh[i] : 0;      /* 单位用电税收 */
-        return s->kwh[i] > 0;
+        x[0] = s->tax[i] / land;                              /* 亩均税收 */
+        x[stride] = s->kwh[i] > 0 ? s->tax[i] / s->kwh[i] : -1; /* 单位用电税收 */
+        return;
     }
-    double d;
-    switch (k) {
-    case IND_TAX_MU: *x = s->tax[i] / s->land[i]; return 1;   /* land > 0 (§1) */
-    case IND_VA_MU: *x = s->va[i] / s->land[i]; return 1;
-    case IND_VA_ENERGY: d = s->energy[i]; break;
-    case IND_VA_EMISSION: d = s->emissions[i]; break;
-    case IND_VA_EMPLOYEE: d = s->employees[i]; break;
-    default: *x = rd[i]; return 1;
-    }
-    *x = d > 0 ? s->va[i] / d : 0;
-    return d > 0;
+    double va = s->va[i];
+    x[IND_TAX_MU * stride] = s->tax[i] / land;
+    x[IND_VA_MU * stride] = va / land;
+    x[IND_VA_ENERGY * stride] = s->energy[i] > 0 ? va / s->energy[i] : -1;
+    x[IND_VA_EMISSION * stride] = s->emissions[i] > 0 ? va / s->emissions[i] : -1;
+    x[IND_VA_EMPLOYEE * stride] = s->employees[i] > 0 ? va / s->employees[i] : -1;
+    x[IND_RD * stride] = rd;
 }
 
-/* Score and rank the operating firms of one unit; returns how many there were. */
+/* Score the operating firms of one unit into s->score and s->items; returns how many. */
 static size_t evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
                             size_t u)
 {
@@ -45,37 +40,40 @@ static size_t evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replic
     int nk = above ? N_IND_ABOVE : N_IND_BELOW;
     const double *w = above ? weight_above : weight_below;
     const double *rd = sh->firms->rd_ratio;
+    double *x = s->ind;                                       /* x[k * m + j] */
     double sum[N_IND_ABOVE] = { 0 }, cnt[N_IND_ABOVE] = { 0 }, bench[N_IND_ABOVE];
-    double x;
-    for (size_t j = 0; j < m; j++) {
-        size_t i = idx[j];
-        if (!s->alive[i])
-            continue;
-        for (int k = 0; k < nk; k++)
-            if (indicator(s, i, above, k, rd, &x)) {
-                sum[k] += x;
-                cnt[k] += 1;
-            }
-    }
-    /* b_k = benchmark_factor x the mean over the unit's firms that have the indicator */
-    double factor = THETA(rc, P_EVAL_BENCHMARK_FACTOR), cap = THETA(rc, P_EVAL_CAP);
-    for (int k = 0; k < nk; k++)
-        bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
     size_t n = 0;
     for (size_t j = 0; j < m; j++) {
         size_t i = idx[j];
         if (!s->alive[i])
             continue;
+        indicators(s, i, above, rd[i], x + n, m);
+        for (int k = 0; k < nk; k++)
+            if (x[(size_t)k * m + n] >= 0) {
+                sum[k] += x[(size_t)k * m + n];
+                cnt[k] += 1;
+            }
+        s->items[n++].firm = (uint32_t)i;
+    }
+    /* b_k = benchmark_factor x the mean over the unit's firms that have the indicator; the
+     * score adds w_k min(x / b_k, cap). A missing value, or a unit where b_k is 0, is neutral:
+     * x = b_k. */
+    double factor = THETA(rc, P_EVAL_BENCHMARK_FACTOR), cap = THETA(rc, P_EVAL_CAP);
+    if (!(cap > 0))
+        cap = INFINITY;
+    for (int k = 0; k < nk; k++)
+        bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
+    const uint32_t *id_rank = sh->firms->id_rank;
+    for (size_t j = 0; j < n; j++) {
         double score = 0;
         for (int k = 0; k < nk; k++) {
-            /* a zero denominator (or a unit where nobody has the indicator) is neutral: x = b */
-            double ratio = indicator(s, i, above, k, rd, &x) && bench[k] > 0 ? x / bench[k] : 1;
-            if (cap > 0 && ratio > cap)
-                ratio = cap;
-            score += w[k] * ratio;
+            double xk = x[(size_t)k * m + j];
+            double ratio = xk >= 0 && bench[k] > 0 ? xk / bench[k] : 1;
+            score += w[k] * (ratio < cap ? ratio : cap);
         }
+        uint32_t i = s->items[j].firm;
         s->score[i] = score;
-        s->items[n++] = (tlhn_rank_item){ -score, sh->firms->id_rank[i], (uint32_t)i };
+        s->items[j] = (tlhn_rank_item){ -score, id_rank[i], i };
     }
     return n;
 }
@@ -88,10 +86,9 @@ static void class_unit(const replication_ctx *rc, tlhn_scratch *s, size_t n)
     for (int c = 0; c < N_CLASSES; c++)
         share[c] = THETA(rc, P_EVAL_SHARE_A + c);
     tlhn_class_bounds(n, share, bounds);
+    tlhn_rank_select_many(s->items, n, bounds, N_CLASSES - 1);
     size_t from = 0;
     for (int c = 0; c < N_CLASSES; c++) {
-        if (bounds[c] > from && bounds[c] < n)
-            tlhn_rank_select(s->items + from, n - from, bounds[c] - from);
         for (size_t j = from; j < bounds[c]; j++)
             s->cls[s->items[j].firm] = (uint8_t)c;
         s->class_count[c] += (double)(bounds[c] - from);

@@ -62,6 +62,73 @@ void tlhn_rank_select(tlhn_rank_item *a, size_t n, size_t k)
     }
 }
 
+/* Insertion sort of a[lo..hi]. */
+static void insertion(tlhn_rank_item *a, size_t lo, size_t hi)
+{
+    for (size_t i = lo + 1; i <= hi; i++)
+        for (size_t j = i; j > lo && before(&a[j], &a[j - 1]); j--)
+            swap(&a[j], &a[j - 1]);
+}
+
+/* Hoare partition of a[lo..hi] (hi - lo >= 2) around a median of three: returns j with
+ * a[lo..j] <= a[j+1..hi], lo <= j < hi. */
+static size_t partition(tlhn_rank_item *a, size_t lo, size_t hi)
+{
+    size_t mid = lo + (hi - lo) / 2;
+    if (before(&a[mid], &a[lo]))
+        swap(&a[mid], &a[lo]);
+    if (before(&a[hi], &a[lo]))
+        swap(&a[hi], &a[lo]);
+    if (before(&a[hi], &a[mid]))
+        swap(&a[hi], &a[mid]);
+    tlhn_rank_item pivot = a[mid];
+    size_t i = lo, j = hi;
+    for (;;) {
+        while (before(&a[i], &pivot))
+            i++;
+        while (before(&pivot, &a[j]))
+            j--;
+        if (i >= j)
+            return j;
+        swap(&a[i], &a[j]);
+        i++;
+        j--;
+    }
+}
+
+/* Several boundaries at once: the partitions are shared, and each part is refined only where
+ * a boundary falls. ks[0..nk) ascending, each in (lo, hi]. */
+static void select_many(tlhn_rank_item *a, size_t lo, size_t hi, const size_t *ks, size_t nk)
+{
+    while (nk > 0 && hi > lo) {
+        if (hi - lo < 16) {
+            insertion(a, lo, hi);
+            return;
+        }
+        size_t j = partition(a, lo, hi), left = 0;
+        while (left < nk && ks[left] <= j)
+            left++;
+        select_many(a, lo, j, ks, left);      /* boundaries inside the left part */
+        ks += left;
+        nk -= left;
+        while (nk > 0 && ks[0] == j + 1) {    /* a boundary on the cut is already in place */
+            ks++;
+            nk--;
+        }
+        lo = j + 1;
+    }
+}
+
+void tlhn_rank_select_many(tlhn_rank_item *a, size_t n, const size_t *ks, size_t nk)
+{
+    size_t k[N_CLASSES + 1], m = 0;
+    for (size_t i = 0; i < nk && m < N_CLASSES + 1; i++)   /* inner boundaries, ascending */
+        if (ks[i] > 0 && ks[i] < n && (m == 0 || ks[i] > k[m - 1]))
+            k[m++] = ks[i];
+    if (n > 1)
+        select_many(a, 0, n - 1, k, m);
+}
+
 static int rank_cmp(const void *pa, const void *pb)
 {
     const tlhn_rank_item *a = pa, *b = pb;

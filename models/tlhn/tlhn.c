@@ -475,6 +475,7 @@ static void tlhn_scratch_free(void *p)
     free(s->cls);
     free(s->due);
     free(s->items);
+    free(s->ind);
     free(s->proj);
     free(s);
 }
@@ -498,6 +499,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->cls = phx_calloc(n, 1);
     s->due = phx_calloc(n, sizeof *s->due);
     s->items = phx_calloc(n, sizeof *s->items);
+    s->ind = phx_calloc(6 * n, sizeof *s->ind);
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);
     return s;

@@ -153,6 +153,7 @@ typedef struct tlhn_scratch {
     uint8_t *cls;                   /* class of this year's evaluation */
     int *due;                       /* year index when an active action completes */
     tlhn_rank_item *items;          /* n items for ranking */
+    double *ind;                    /* 6 n: indicators of one evaluation unit (§3.1) */
     /* projects (§5): grows in the rare replication that signs more than the first guess */
     tlhn_project *proj;
     size_t n_proj, cap_proj;
@@ -175,6 +176,9 @@ typedef struct tlhn_scratch {
 /* rank.c: order items by (key, id_rank). */
 void tlhn_rank_select(tlhn_rank_item *a, size_t n, size_t k);
 void tlhn_rank_sort(tlhn_rank_item *a, size_t n);
+/* Afterwards, for each boundary k of ks[0..nk) (ascending, at most N_CLASSES + 1), a[0..k)
+ * holds the k first items in order (each part unordered inside). */
+void tlhn_rank_select_many(tlhn_rank_item *a, size_t n, const size_t *ks, size_t nk);
 
 /* Class sizes by cumulative rounding, round half up (§3.3): bounds[c] = number of firms of
  * class <= c among n. */
