@@ -3,6 +3,7 @@
  * The layout is documented in docs/output.md (schema version 1), which is the authority. */
 #include "h5.h"
 #include "h5util.h"
+#include "h5w.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,7 +19,6 @@
 #define H5W_CHUNK_MAX 1024   /* rows per chunk: ~1024 x n_years doubles, a few tens of KB */
 #define H5W_CHUNK_BYTES (1u << 20)   /* ...but at most 1 MiB a chunk (many districts, years) */
 #define H5W_DEFLATE 4        /* zlib level: most of the gain of 9 at a fraction of the time */
-#define H5W_REP_SCALES 3     /* replication scale copies: scenario group, metrics/, groups/ */
 
 /* The git revision is wired by the Makefile as -DPHX_GIT_SHA1=... (a string literal or a bare
  * token); both are accepted: the stringized form is stripped of its quotes at run time. */
@@ -30,26 +30,6 @@
 #define H5W_GIT_SHA1 "unknown"
 #endif
 
-struct h5_writer {
-    char *path;                 /* final name */
-    char *tmp;                  /* "<path>.tmp.XXXXXX", where the data goes until commit */
-    int force;
-    hid_t file;
-    hid_t scenarios;            /* /scenarios */
-    int broken;                 /* a call failed: only h5_writer_abort() is left */
-
-    /* The open scenario, between begin and end. */
-    const scenario *sc;
-    hid_t sc_group;
-    hid_t rep[H5W_REP_SCALES];  /* replication scales (extended with every block) */
-    size_t n_rep;
-    hid_t params;               /* parameters [replication x parameter]; -1 without slots */
-    hid_t *metric;              /* metrics/<name>, model table order */
-    hid_t *by_group;            /* <group_dim>s/<name>, for the metrics flagged METRIC_BY_GROUP */
-    size_t n_metrics, n_group_metrics, n_groups;
-    size_t n_written;           /* rows appended so far */
-    hsize_t chunk;              /* rows per chunk */
-};
 
 /* ---- small pieces ---------------------------------------------------------------------- */
 
@@ -185,7 +165,7 @@ static hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ft
 }
 
 /* A scale of names (variable-length UTF-8); NULL names are written as "". */
-static hid_t h5w_scale_names(const h5_writer *w, hid_t loc, const char *name,
+hid_t h5w_scale_names(const h5_writer *w, hid_t loc, const char *name,
                              const char *const *names, size_t n, phx_err *e)
 {
     hid_t t = h5u_vlen_str_type();
@@ -203,7 +183,7 @@ static hid_t h5w_scale_names(const h5_writer *w, hid_t loc, const char *name,
 }
 
 /* The calendar years year_first..year_last as scale `year` in `loc`. */
-static hid_t h5w_scale_years(const h5_writer *w, hid_t loc, const scenario *sc, phx_err *e)
+hid_t h5w_scale_years(const h5_writer *w, hid_t loc, const scenario *sc, phx_err *e)
 {
     int32_t *years = phx_malloc((size_t)sc->n_years * sizeof *years);
     for (int y = 0; y < sc->n_years; y++)
@@ -227,7 +207,7 @@ static int h5w_scale_replication(h5_writer *w, hid_t loc, phx_err *e)
 }
 
 /* Attach scales[k] to dimension k of `d`. */
-static int h5w_attach(const h5_writer *w, hid_t d, const char *name, const hid_t *scales, int rank,
+int h5w_attach(const h5_writer *w, hid_t d, const char *name, const hid_t *scales, int rank,
                       phx_err *e)
 {
     for (int k = 0; k < rank; k++)
@@ -237,7 +217,7 @@ static int h5w_attach(const h5_writer *w, hid_t d, const char *name, const hid_t
 }
 
 /* A new group `name` in `loc`; its links listed in creation order when `ordered`. */
-static hid_t h5w_group(const h5_writer *w, hid_t loc, const char *name, int ordered, phx_err *e)
+hid_t h5w_group(const h5_writer *w, hid_t loc, const char *name, int ordered, phx_err *e)
 {
     hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), g = -1;
     if (gcpl >= 0 && (!ordered || H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED |
@@ -749,7 +729,7 @@ static int h5w_summarize(const h5_writer *w, h5w_summary *s, phx_err *e)
 
 /* Write dataset `name` [dims] of `data` in `g`, its dimensions attached to `scales`, with a
  * long_name attribute. */
-static int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
+int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
                                const hsize_t *dims, const hid_t *scales, const double *data,
                                const char *long_name, phx_err *e)
 {
@@ -921,4 +901,12 @@ void h5_writer_abort(h5_writer *w)
     free(w->tmp);
     free(w->path);
     free(w);
+}
+
+int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken || w->sc == NULL)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "no scenario open for attribute %s", name);
+    return h5w_broken(w, h5u_attr_f64(w->sc_group, name, value, w->path, e));
 }

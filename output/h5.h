@@ -32,6 +32,15 @@ run_sink h5_writer_sink(h5_writer *w);
  * time: memory O(replications) for one column) and write /scenarios/<name>/summary. */
 int h5_writer_end_scenario(h5_writer *w, phx_err *e);
 
+/* A numeric attribute on the open scenario's group (e.g. the precision reached). */
+int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_err *e);
+
+/* Paired comparison of two finished scenarios of the file (same model, years and replications):
+ * writes /comparisons/<b>_vs_<a>/ with, per metric and year, the mean of the paired difference
+ * b - a, its standard error, the standard error an unpaired comparison would have, quantiles of
+ * the difference, P(b better than a) by the metric's direction and P(equal). */
+int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_err *e);
+
 /* Close the file and rename it to its final name. Frees w. */
 int h5_writer_commit(h5_writer *w, phx_err *e);
 /* Close and delete the temporary file (after an error). Frees w. h5_writer_abort(NULL) is a no-op. */

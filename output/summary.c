@@ -472,6 +472,106 @@ static void sum_print_csv(const sum_scenario *s, FILE *out)
     }
 }
 
+/* ---- comparisons ------------------------------------------------------------------------ */
+
+/* The comparisons of /comparisons, side by side: for the metrics with a target in `a` (all
+ * metrics when it has none), the last year's medians of a and b, the paired mean difference
+ * with its standard error, the unpaired standard error, and P(b better). */
+static int sum_print_comparisons(hid_t file, const char *path, const sum_scenario *all, size_t n_all,
+                                 sum_format f, FILE *out, phx_err *e)
+{
+    if (h5u_exists(file, "comparisons") <= 0)
+        return PHX_OK;
+    int st = PHX_OK;
+    H5G_info_t info;
+    hid_t top = H5Gopen2(file, "comparisons", H5P_DEFAULT);
+    if (top < 0 || H5Gget_info(top, &info) < 0) {
+        h5u_close(top);
+        return h5u_fail(e, path, "cannot open /comparisons");
+    }
+    for (hsize_t i = 0; st == PHX_OK && i < info.nlinks; i++) {
+        char cname[512];
+        if (H5Lget_name_by_idx(top, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, cname, sizeof cname,
+                               H5P_DEFAULT) < 0 &&
+            H5Lget_name_by_idx(top, ".", H5_INDEX_NAME, H5_ITER_INC, i, cname, sizeof cname,
+                               H5P_DEFAULT) < 0) {
+            st = h5u_fail(e, path, "cannot list /comparisons");
+            break;
+        }
+        hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
+        char *an = NULL, *bn = NULL;
+        double *mean = NULL, *se = NULL, *seu = NULL, *pb = NULL;
+        size_t dims[2];
+        if (g < 0)
+            st = h5u_fail(e, path, "cannot open /comparisons/%s", cname);
+        if (st == PHX_OK)
+            st = h5u_read_attr_str(g, "a", &an, path, e);
+        if (st == PHX_OK)
+            st = h5u_read_attr_str(g, "b", &bn, path, e);
+        if (st == PHX_OK)
+            st = h5u_read_f64(g, "mean_diff", 2, &mean, dims, path, e);
+        if (st == PHX_OK)
+            st = h5u_read_f64(g, "stderr_diff", 2, &se, dims, path, e);
+        if (st == PHX_OK)
+            st = h5u_read_f64(g, "stderr_unpaired", 2, &seu, dims, path, e);
+        if (st == PHX_OK)
+            st = h5u_read_f64(g, "p_better", 2, &pb, dims, path, e);
+        const sum_scenario *a = NULL, *b = NULL;
+        for (size_t k = 0; st == PHX_OK && k < n_all; k++) {
+            if (strcmp(all[k].name, an) == 0)
+                a = &all[k];
+            if (strcmp(all[k].name, bn) == 0)
+                b = &all[k];
+        }
+        if (st == PHX_OK && (a == NULL || b == NULL || dims[0] != a->nm || dims[1] != a->ny))
+            st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
+        if (st == PHX_OK) {
+            static const char *const head[] = { "metric", "unit", "median a", "median b", "mean b − a",
+                                                "paired SE", "unpaired SE", "P(b better)" };
+            static const int right[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
+            sum_table t;
+            sum_table_init(&t, 8, head, right);
+            int any_target = 0;
+            for (size_t m = 0; m < a->nm; m++)
+                any_target |= !isnan(a->target[m]);
+            for (size_t m = 0; m < a->nm; m++) {
+                if (any_target && isnan(a->target[m]))
+                    continue;
+                size_t k = m * a->ny + a->ny - 1;
+                char c[6][64];
+                sum_num(c[0], 64, SUM_Q(a, m, a->q50));
+                sum_num(c[1], 64, SUM_Q(b, m, b->q50));
+                sum_num(c[2], 64, mean[k]);
+                sum_num(c[3], 64, se[k]);
+                sum_num(c[4], 64, seu[k]);
+                sum_prob(c[5], 64, pb[k]);
+                const char *row[] = { a->metric[m], a->unit[m], c[0], c[1], c[2], c[3], c[4], c[5] };
+                sum_table_row(&t, row);
+            }
+            if (f == SUM_MD) {
+                fprintf(out, "### %s compared with %s\n\nPaired on the same replications; values for %d.\n\n",
+                        bn, an, (int)a->year_last);
+                sum_table_print_md(&t, out);
+            } else {
+                fprintf(out, "comparison: b = %s vs a = %s (paired, common random numbers; values for %d)\n",
+                        bn, an, (int)a->year_last);
+                sum_table_print_text(&t, out);
+            }
+            fputc('\n', out);
+            sum_table_free(&t);
+        }
+        free(an);
+        free(bn);
+        free(mean);
+        free(se);
+        free(seu);
+        free(pb);
+        h5u_close(g);
+    }
+    h5u_close(top);
+    return st;
+}
+
 int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e)
 {
     sum_format f;
@@ -486,21 +586,28 @@ int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e
                         "'%s': expected table, csv or md", format != NULL ? format : "");
     hid_t file;
     char **names = NULL;
-    size_t n = 0;
+    size_t n = 0, loaded = 0;
     int st = h5u_open_results(path, &file, e);
     if (st != PHX_OK)
         return st;
     if ((st = h5u_scenario_names(file, path, &names, &n, e)) == PHX_OK && f == SUM_CSV)
         fputs(sum_csv_head, out);
+    sum_scenario *all = phx_calloc(n ? n : 1, sizeof *all);
     for (size_t i = 0; st == PHX_OK && i < n; i++) {
-        sum_scenario s;
-        st = sum_load(file, path, names[i], &s, e);
-        if (st == PHX_OK && f == SUM_CSV)
-            sum_print_csv(&s, out);
-        else if (st == PHX_OK)
-            sum_print_text(&s, f, out);
-        sum_scenario_free(&s);
+        st = sum_load(file, path, names[i], &all[i], e);
+        loaded++;                       /* freed below, loaded or not (as sum_load expects) */
+        if (st != PHX_OK)
+            break;
+        if (f == SUM_CSV)
+            sum_print_csv(&all[i], out);
+        else
+            sum_print_text(&all[i], f, out);
     }
+    if (st == PHX_OK && f != SUM_CSV)   /* CSV keeps one schema: scenarios only */
+        st = sum_print_comparisons(file, path, all, loaded, f, out, e);
+    for (size_t i = 0; i < loaded; i++)
+        sum_scenario_free(&all[i]);
+    free(all);
     h5u_strs_free(names, n);
     h5u_close(file);
     if (st == PHX_OK && ferror(out))

@@ -1,0 +1,148 @@
+/* compare.c -- paired comparisons of scenarios run on the same replications (common random
+ * numbers): /comparisons/<b>_vs_<a>/ in the results file. */
+#include "h5.h"
+#include "h5util.h"
+#include "h5w.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "../engine/stats.h"
+
+enum { C_MEAN, C_SE, C_SE_UNPAIRED, C_Q05, C_Q50, C_Q95, C_P_BETTER, C_P_EQUAL, C_COUNT };
+
+static const struct { const char *name, *long_name; } cmp_cols[C_COUNT] = {
+    { "mean_diff", "mean over replications of the paired difference b - a" },
+    { "stderr_diff", "standard error of mean_diff (paired: sd of b - a over sqrt(n))" },
+    { "stderr_unpaired", "standard error the difference of means would have without pairing" },
+    { "diff_q05", "5% quantile of the paired difference b - a" },
+    { "diff_q50", "median of the paired difference b - a" },
+    { "diff_q95", "95% quantile of the paired difference b - a" },
+    { "p_better", "share of replications where b is strictly better than a (by direction)" },
+    { "p_equal", "share of replications where b equals a" },
+};
+
+/* Column y of /scenarios/<name>/metrics/<metric> (n values) into x. */
+static int cmp_column(const h5_writer *w, const char *name, const char *metric, size_t y, size_t n,
+                      double *x, phx_err *e)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "/scenarios/%s/metrics/%s", name, metric);
+    hid_t d = H5Dopen2(w->file, path, H5P_DEFAULT);
+    hsize_t start[2] = { 0, y }, count[2] = { n, 1 }, hn = n, dims[2];
+    hid_t fs = d >= 0 ? H5Dget_space(d) : -1, ms = H5Screate_simple(1, &hn, NULL);
+    int ok = fs >= 0 && ms >= 0 && H5Sget_simple_extent_dims(fs, dims, NULL) == 2 && dims[0] == n &&
+             H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+             H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, x) >= 0;
+    h5u_close(ms);
+    h5u_close(fs);
+    h5u_close(d);
+    return ok ? PHX_OK : h5u_fail(e, w->path, "cannot read %s for the comparison", path);
+}
+
+/* The statistics of one metric and year from the two columns; a and b are reused as scratch. */
+static void cmp_stats(double *a, double *b, size_t n, int direction, double out[C_COUNT])
+{
+    size_t better = 0, equal = 0;
+    double var_a = n > 1 ? gsl_stats_variance(a, 1, n) : 0;
+    double var_b = n > 1 ? gsl_stats_variance(b, 1, n) : 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = b[i] - a[i];
+        better += direction * d > 0;
+        equal += d == 0;
+        a[i] = d;
+    }
+    double mean = gsl_stats_mean(a, 1, n), sd = n > 1 ? gsl_stats_sd_m(a, 1, n, mean) : 0;
+    out[C_MEAN] = mean;
+    out[C_SE] = sd / sqrt((double)n);
+    out[C_SE_UNPAIRED] = sqrt((var_a + var_b) / (double)n);
+    gsl_sort(a, 1, n);
+    out[C_Q05] = gsl_stats_quantile_from_sorted_data(a, 1, n, 0.05);
+    out[C_Q50] = gsl_stats_quantile_from_sorted_data(a, 1, n, 0.50);
+    out[C_Q95] = gsl_stats_quantile_from_sorted_data(a, 1, n, 0.95);
+    out[C_P_BETTER] = (double)better / (double)n;
+    out[C_P_EQUAL] = (double)equal / (double)n;
+}
+
+static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, const double *v,
+                     phx_err *e)
+{
+    const model_type *m = a->model;
+    size_t nm = m->n_metrics, ny = (size_t)a->n_years;
+    char name[512];
+    snprintf(name, sizeof name, "%s_vs_%s", b->name, a->name);
+    hid_t top = -1, g = -1, scales[2] = { -1, -1 };
+    int st = PHX_OK;
+    int have = h5u_exists(w->file, "comparisons");
+    if (have > 0)
+        top = H5Gopen2(w->file, "comparisons", H5P_DEFAULT);
+    else if (have == 0)
+        top = h5w_group(w, w->file, "comparisons", 1, e);
+    if (top < 0)
+        st = h5u_fail(e, w->path, "cannot open /comparisons");
+    if (st == PHX_OK && h5u_exists(top, name) > 0)
+        st = phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "comparison %s written twice", name);
+    if (st == PHX_OK && (g = h5w_group(w, top, name, 1, e)) < 0)
+        st = PHX_ERUN;
+    const char **names = phx_malloc(nm * sizeof *names);
+    for (size_t i = 0; i < nm; i++)
+        names[i] = m->metrics[i].name;
+    if (st == PHX_OK && ((scales[0] = h5w_scale_names(w, g, "metric", names, nm, e)) < 0 ||
+                         (scales[1] = h5w_scale_years(w, g, a, e)) < 0))
+        st = PHX_ERUN;
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "a", a->name, w->path, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "b", b->name, w->path, e);
+    if (st == PHX_OK)
+        st = h5u_attr_i64(g, "n_replications", (int64_t)a->replications, w->path, e);
+    hsize_t dims[2] = { nm, ny };
+    double *col = phx_malloc(nm * ny * sizeof *col);
+    for (int c = 0; st == PHX_OK && c < C_COUNT; c++) {
+        for (size_t k = 0; k < nm * ny; k++)
+            col[k] = v[k * C_COUNT + (size_t)c];
+        st = h5w_summary_dataset(w, g, cmp_cols[c].name, 2, dims, scales, col, cmp_cols[c].long_name, e);
+    }
+    free(col);
+    free(names);
+    h5u_close(scales[0]);
+    h5u_close(scales[1]);
+    h5u_close(g);
+    h5u_close(top);
+    return st;
+}
+
+int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken || w->sc != NULL)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "comparisons need a writer between scenarios");
+    if (a->model != b->model || a->year_first != b->year_first || a->n_years != b->n_years ||
+        a->replications != b->replications || a->seed != b->seed)
+        return phx_fail(e, PHX_EINPUT, b->path, 0, NULL,
+                        "cannot be compared with %s: model, years, seed and replications must agree",
+                        a->path);
+    const model_type *m = a->model;
+    size_t n = (size_t)a->replications, nm = m->n_metrics, ny = (size_t)a->n_years;
+    double *xa = phx_malloc(n * sizeof *xa), *xb = phx_malloc(n * sizeof *xb);
+    double *v = phx_malloc(nm * ny * C_COUNT * sizeof *v);
+    int st = PHX_OK;
+    for (size_t mi = 0; st == PHX_OK && mi < nm; mi++)
+        for (size_t y = 0; st == PHX_OK && y < ny; y++) {
+            st = cmp_column(w, a->name, m->metrics[mi].name, y, n, xa, e);
+            if (st == PHX_OK)
+                st = cmp_column(w, b->name, m->metrics[mi].name, y, n, xb, e);
+            if (st == PHX_OK)
+                cmp_stats(xa, xb, n, m->metrics[mi].direction, &v[(mi * ny + y) * C_COUNT]);
+        }
+    if (st == PHX_OK)
+        st = cmp_write(w, a, b, v, e);
+    free(v);
+    free(xa);
+    free(xb);
+    return st;
+}

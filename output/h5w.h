@@ -1,0 +1,48 @@
+/* h5w.h -- the results writer's state and the pieces of it shared by output/ files (h5.c,
+ * compare.c). Internal to output/ (includes hdf5.h); the public interface is h5.h. */
+#ifndef PHX_H5W_H
+#define PHX_H5W_H
+
+#include <hdf5.h>
+#include "h5.h"
+
+#define H5W_REP_SCALES 3     /* replication scale copies: scenario group, metrics/, groups/ */
+
+struct h5_writer {
+    char *path;                 /* final name */
+    char *tmp;                  /* "<path>.tmp.XXXXXX", where the data goes until commit */
+    int force;
+    hid_t file;
+    hid_t scenarios;            /* /scenarios */
+    int broken;                 /* a call failed: only h5_writer_abort() is left */
+
+    /* The open scenario, between begin and end. */
+    const scenario *sc;
+    hid_t sc_group;
+    hid_t rep[H5W_REP_SCALES];  /* replication scales (extended with every block) */
+    size_t n_rep;
+    hid_t params;               /* parameters [replication x parameter]; -1 without slots */
+    hid_t *metric;              /* metrics/<name>, model table order */
+    hid_t *by_group;            /* <group_dim>s/<name>, for the metrics flagged METRIC_BY_GROUP */
+    size_t n_metrics, n_group_metrics, n_groups;
+    size_t n_written;           /* rows appended so far */
+    hsize_t chunk;              /* rows per chunk */
+};
+
+/* A scale of names (variable-length UTF-8) `name` in `loc`; NULL names are written as "". */
+hid_t h5w_scale_names(const h5_writer *w, hid_t loc, const char *name, const char *const *names,
+                      size_t n, phx_err *e);
+/* The calendar years of `sc` as scale `year` in `loc`. */
+hid_t h5w_scale_years(const h5_writer *w, hid_t loc, const scenario *sc, phx_err *e);
+/* Attach scales[k] to dimension k of `d`. */
+int h5w_attach(const h5_writer *w, hid_t d, const char *name, const hid_t *scales, int rank,
+               phx_err *e);
+/* A new group `name` in `loc`; its links listed in creation order when `ordered`. */
+hid_t h5w_group(const h5_writer *w, hid_t loc, const char *name, int ordered, phx_err *e);
+/* A fixed-size float64 dataset `name` [dims] in `g` holding `data`, attached to `scales`, with
+ * a long_name attribute. */
+int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
+                        const hsize_t *dims, const hid_t *scales, const double *data,
+                        const char *long_name, phx_err *e);
+
+#endif
