@@ -15,18 +15,22 @@
 #include "../models/models.h"
 #include "../models/tlhn/firms.h"
 #include "../output/h5.h"
+#include "cli.h"
 
 #ifndef PHX_GIT_SHA1
 #define PHX_GIT_SHA1 "unknown"
 #endif
 
-#define MAX_OVERRIDES 256
 
 static const char usage_text[] =
     "usage:\n"
-    "  phoenix run SCENARIO.ini [-o FILE] [-n REPS] [--seed S] [--threads N]\n"
+    "  phoenix run SCENARIO.ini [MORE.ini ...] [-o FILE] [-n REPS] [--seed S] [--threads N]\n"
     "              [--sampler mc|lhs|sobol] [--set section.key=value ...] [--firms FILE.csv]\n"
-    "              [--block B] [--force] [--quiet]\n"
+    "              [--precision REL [--batch B] [--max-replications N]] [--block B] [--force] [--quiet]\n"
+    "      Several scenarios run on the same replications (common random numbers); each is\n"
+    "      compared with the first (paired differences, P(better)).\n"
+    "  phoenix sweep SCENARIO.ini --vary section.key=v1,v2,... [--vary ...] [run options]\n"
+    "      Runs the full grid of lever values, paired, and prints a table of the grid.\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
     "  phoenix params [MODEL] [--format table|md]\n"
@@ -35,7 +39,7 @@ static const char usage_text[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n"
     "Documentation: README.md, docs/scenarios.md, docs/model.md, docs/output.md.\n";
 
-static int usage_error(const char *fmt, const char *arg)
+int cli_usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "phoenix: ");
     fprintf(stderr, fmt, arg);
@@ -43,7 +47,7 @@ static int usage_error(const char *fmt, const char *arg)
     return PHX_EINPUT;
 }
 
-static int report(const phx_err *e)
+int cli_report(const phx_err *e)
 {
     fprintf(stderr, "phoenix: %s\n", e->msg);
     return e->status ? e->status : PHX_ERUN;
@@ -65,18 +69,19 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* Parse "section.key=value" from --set into an override (pointing into `arg`, modified). */
-static int parse_set(char *arg, scenario_override *ov)
+int cli_parse_set(char *arg, const char *origin, scenario_override *ov)
 {
     char *eq = strchr(arg, '=');
-    if (eq == NULL || eq == arg || strchr(arg, '.') == NULL || strchr(arg, '.') > eq)
-        return usage_error("--set '%s': expected section.key=value", arg);
+    if (eq == NULL || eq == arg || strchr(arg, '.') == NULL || strchr(arg, '.') > eq) {
+        fprintf(stderr, "phoenix: %s '%s': expected section.key=value (see phoenix --help)\n", origin, arg);
+        return PHX_EINPUT;
+    }
     *eq = '\0';
-    *ov = (scenario_override){ "--set", arg, eq + 1 };
+    *ov = (scenario_override){ origin, arg, eq + 1 };
     return PHX_OK;
 }
 
-static int positive_int(const char *opt, const char *arg, long *out)
+int cli_positive_long(const char *opt, const char *arg, long *out)
 {
     if (phx_parse_long(arg, out) || *out <= 0 || *out > 1000000000L) {
         fprintf(stderr, "phoenix: %s: '%s' is not a positive integer\n", opt, arg);
@@ -85,102 +90,10 @@ static int positive_int(const char *opt, const char *arg, long *out)
     return PHX_OK;
 }
 
-static int file_exists(const char *path)
+int cli_file_exists(const char *path)
 {
     struct stat s;
     return stat(path, &s) == 0;
-}
-
-/* ---- phoenix run ------------------------------------------------------------------------- */
-
-static int cmd_run(int argc, char **argv, const char *command_line)
-{
-    static const struct option opts[] = {
-        { "output", required_argument, NULL, 'o' },  { "replications", required_argument, NULL, 'n' },
-        { "seed", required_argument, NULL, 'S' },    { "threads", required_argument, NULL, 't' },
-        { "sampler", required_argument, NULL, 'm' }, { "set", required_argument, NULL, 's' },
-        { "firms", required_argument, NULL, 'f' },   { "block", required_argument, NULL, 'b' },
-        { "force", no_argument, NULL, 'F' },         { "quiet", no_argument, NULL, 'q' },
-        { NULL, 0, NULL, 0 }
-    };
-    const char *out = "results.h5";
-    scenario_override ov[MAX_OVERRIDES];
-    size_t n_ov = 0;
-    long threads = 0, block = 0;
-    int force = 0, quiet = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:n:", opts, NULL)) != -1) {
-        if (n_ov == MAX_OVERRIDES)
-            return usage_error("too many overrides (at most %s)", "256");
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'n': ov[n_ov++] = (scenario_override){ "-n", "scenario.replications", optarg }; break;
-        case 'S': ov[n_ov++] = (scenario_override){ "--seed", "scenario.seed", optarg }; break;
-        case 'm': ov[n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", optarg }; break;
-        case 'f': ov[n_ov++] = (scenario_override){ "--firms", "scenario.firms", optarg }; break;
-        case 's':
-            if (parse_set(optarg, &ov[n_ov]))
-                return PHX_EINPUT;
-            n_ov++;
-            break;
-        case 't':
-            if (positive_int("--threads", optarg, &threads))
-                return PHX_EINPUT;
-            break;
-        case 'b':
-            if (positive_int("--block", optarg, &block))
-                return PHX_EINPUT;
-            break;
-        case 'F': force = 1; break;
-        case 'q': quiet = 1; break;
-        default: return usage_error("%s: bad option", "run");
-        }
-    }
-    if (optind + 1 != argc)
-        return usage_error("run takes one scenario file, got %s", optind == argc ? "none" : "several");
-    const char *path = argv[optind];
-    if (!force && file_exists(out)) {
-        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", out);
-        return PHX_EINPUT;
-    }
-
-    phx_err e = { 0 };
-    scenario *sc = NULL;
-    void *shared = NULL;
-    h5_writer *w = NULL;
-    int st = scenario_load(&sc, path, models_all, models_n, ov, n_ov, &e);
-    if (st == PHX_OK)
-        st = sc->model->prepare(sc, &shared, &e);
-    if (st == PHX_OK)
-        st = h5_writer_open(&w, out, force, command_line, sc->seed, &e);
-    if (st == PHX_OK)
-        st = h5_writer_begin_scenario(w, sc, (size_t)sc->replications, &e);
-    if (st == PHX_OK) {
-        run_options ro = { .threads = (int)threads, .block = (size_t)block,
-                           .progress = !quiet && isatty(STDERR_FILENO) };
-        sampler_parse(sc->sampler, &ro.sampler);
-        run_sink sink = h5_writer_sink(w);
-        st = run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, &e);
-    }
-    if (st == PHX_OK)
-        st = h5_writer_end_scenario(w, &e);
-    if (st == PHX_OK) {
-        st = h5_writer_commit(w, &e);
-        w = NULL;
-    }
-    h5_writer_abort(w);
-    if (shared)
-        sc->model->shared_free(shared);
-    scenario_free(sc);
-    if (st != PHX_OK)
-        return report(&e);
-    if (!quiet) {
-        st = h5_summary_print(out, "table", stdout, &e);
-        if (st != PHX_OK)
-            return report(&e);
-        printf("results: %s\n", out);
-    }
-    return PHX_OK;
 }
 
 /* ---- phoenix summary ------------------------------------------------------------------- */
@@ -194,16 +107,16 @@ static int cmd_summary(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c != 'f')
-            return usage_error("%s: bad option", "summary");
+            return cli_usage_error("%s: bad option", "summary");
         format = optarg;
     }
     if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "md"))
-        return usage_error("--format '%s': expected table, csv or md", format);
+        return cli_usage_error("--format '%s': expected table, csv or md", format);
     if (optind + 1 != argc)
-        return usage_error("summary takes one results file, got %s", optind == argc ? "none" : "several");
+        return cli_usage_error("summary takes one results file, got %s", optind == argc ? "none" : "several");
     phx_err e = { 0 };
     if (h5_summary_print(argv[optind], format, stdout, &e))
-        return report(&e);
+        return cli_report(&e);
     return PHX_OK;
 }
 
@@ -290,13 +203,13 @@ static int cmd_params(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c != 'f' || (strcmp(optarg, "md") && strcmp(optarg, "table")))
-            return usage_error("params: expected --format table|md%s", "");
+            return cli_usage_error("params: expected --format table|md%s", "");
         md = strcmp(optarg, "md") == 0;
     }
     argc -= optind - 1;
     argv += optind - 1;
     if (argc > 2)
-        return usage_error("params takes at most one model name, got %s", "several");
+        return cli_usage_error("params takes at most one model name, got %s", "several");
     if (md) {
         for (size_t i = 0; i < models_n; i++)
             if (argc == 1 || strcmp(models_all[i]->name, argv[1]) == 0)
@@ -311,7 +224,7 @@ static int cmd_params(int argc, char **argv)
     }
     const model_type *m = models_find(argv[1]);
     if (m == NULL)
-        return usage_error("unknown model '%s' (phoenix params lists them)", argv[1]);
+        return cli_usage_error("unknown model '%s' (phoenix params lists them)", argv[1]);
     print_model_params(m);
     return PHX_OK;
 }
@@ -325,7 +238,7 @@ static int cmd_synth(int argc, char **argv)
                                           { "force", no_argument, NULL, 'F' },
                                           { NULL, 0, NULL, 0 } };
     const char *out = NULL;
-    scenario_override ov[MAX_OVERRIDES];
+    scenario_override ov[CLI_MAX_OVERRIDES];
     size_t n_ov = 0;
     int force = 0, c;
     optind = 1;
@@ -334,18 +247,18 @@ static int cmd_synth(int argc, char **argv)
             out = optarg;
         else if (c == 'F')
             force = 1;
-        else if (c == 's' && n_ov < MAX_OVERRIDES) {
-            if (parse_set(optarg, &ov[n_ov]))
+        else if (c == 's' && n_ov < CLI_MAX_OVERRIDES) {
+            if (cli_parse_set(optarg, "--set", &ov[n_ov]))
                 return PHX_EINPUT;
             n_ov++;
         } else
-            return usage_error("%s: bad option", "synth");
+            return cli_usage_error("%s: bad option", "synth");
     }
     if (out == NULL)
-        return usage_error("synth needs -o FIRMS.csv%s", "");
+        return cli_usage_error("synth needs -o FIRMS.csv%s", "");
     if (optind + 1 < argc)
-        return usage_error("synth takes at most one scenario file, got %s", "several");
-    if (!force && file_exists(out)) {
+        return cli_usage_error("synth takes at most one scenario file, got %s", "several");
+    if (!force && cli_file_exists(out)) {
         fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", out);
         return PHX_EINPUT;
     }
@@ -365,13 +278,13 @@ static int cmd_synth(int argc, char **argv)
         fprintf(stderr, "phoenix: wrote %zu firms to %s\n", f->n, out);
     tlhn_firms_free(f);
     scenario_free(sc);
-    return st == PHX_OK ? PHX_OK : report(&e);
+    return st == PHX_OK ? PHX_OK : cli_report(&e);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("%s", "no command given");
+        return cli_usage_error("%s", "no command given");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         fputs(usage_text, stdout);
@@ -381,9 +294,9 @@ int main(int argc, char **argv)
         printf("phoenix %s (git %s)\n", PHX_VERSION, PHX_GIT_SHA1);
         return PHX_OK;
     }
-    if (!strcmp(cmd, "run")) {
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "sweep")) {
         char *cl = join_args(argc, argv);
-        int st = cmd_run(argc - 1, argv + 1, cl);
+        int st = (!strcmp(cmd, "run") ? cli_run : cli_sweep)(argc - 1, argv + 1, cl);
         free(cl);
         return st;
     }
@@ -393,5 +306,5 @@ int main(int argc, char **argv)
         return cmd_params(argc - 1, argv + 1);
     if (!strcmp(cmd, "synth"))
         return cmd_synth(argc - 1, argv + 1);
-    return usage_error("unknown command '%s'", cmd);
+    return cli_usage_error("unknown command '%s'", cmd);
 }

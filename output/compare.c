@@ -146,3 +146,86 @@ int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_er
     free(xb);
     return st;
 }
+
+/* ---- sweeps --------------------------------------------------------------------------- */
+
+/* The last year of summary/<what> [metric x year] of scenario `name`, into v[0..nm-1]. */
+static int sweep_last_year(const h5_writer *w, const char *name, const char *what, size_t nm,
+                           size_t ny, double *v, phx_err *e)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "/scenarios/%s/summary", name);
+    hid_t g = H5Gopen2(w->file, path, H5P_DEFAULT);
+    double *all = NULL;
+    size_t dims[3];
+    int st = g < 0 ? h5u_fail(e, w->path, "cannot open %s", path)
+                   : h5u_read_f64(g, what, 2, &all, dims, w->path, e);
+    if (st == PHX_OK && (dims[0] != nm || dims[1] != ny))
+        st = phx_fail(e, PHX_ERUN, w->path, 0, NULL, "%s/%s has unexpected dimensions", path, what);
+    for (size_t m = 0; st == PHX_OK && m < nm; m++)
+        v[m] = all[m * ny + ny - 1];
+    free(all);
+    h5u_close(g);
+    return st;
+}
+
+int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, const char *const *keys,
+                    size_t n_keys, const char *const *values, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken || w->sc != NULL || n_points == 0)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "a sweep table needs finished scenarios");
+    const model_type *m = points[0]->model;
+    size_t nm = m->n_metrics, ny = (size_t)points[0]->n_years;
+    const char **pn = phx_malloc(n_points * sizeof *pn), **mn = phx_malloc(nm * sizeof *mn);
+    for (size_t p = 0; p < n_points; p++)
+        pn[p] = points[p]->name;
+    for (size_t i = 0; i < nm; i++)
+        mn[i] = m->metrics[i].name;
+    double *mean = phx_malloc(n_points * nm * sizeof *mean), *pt = phx_malloc(n_points * nm * sizeof *pt);
+    int st = PHX_OK;
+    for (size_t p = 0; st == PHX_OK && p < n_points; p++) {
+        st = sweep_last_year(w, pn[p], "mean", nm, ny, mean + p * nm, e);
+        if (st == PHX_OK)
+            st = sweep_last_year(w, pn[p], "p_target", nm, ny, pt + p * nm, e);
+    }
+    hid_t g = -1, sc3[3] = { -1, -1, -1 }, str = -1, d = -1, sp = -1;
+    if (st == PHX_OK && (g = h5w_group(w, w->file, "sweep", 1, e)) < 0)
+        st = PHX_ERUN;
+    if (st == PHX_OK && ((sc3[0] = h5w_scale_names(w, g, "point", pn, n_points, e)) < 0 ||
+                         (sc3[1] = h5w_scale_names(w, g, "lever", keys, n_keys, e)) < 0 ||
+                         (sc3[2] = h5w_scale_names(w, g, "metric", mn, nm, e)) < 0))
+        st = PHX_ERUN;
+    if (st == PHX_OK)
+        st = h5u_attr_i64(g, "year", (int64_t)points[0]->year_last, w->path, e);
+    hsize_t dv[2] = { n_points, n_keys }, dm[2] = { n_points, nm };
+    if (st == PHX_OK) {           /* lever values as text: they may be distributions */
+        str = h5u_vlen_str_type();
+        sp = H5Screate_simple(2, dv, NULL);
+        d = str >= 0 && sp >= 0 ? H5Dcreate2(g, "value", str, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        if (d < 0 || H5Dwrite(d, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
+            st = h5u_fail(e, w->path, "cannot write /sweep/value");
+        hid_t pl[2] = { sc3[0], sc3[1] };
+        if (st == PHX_OK)
+            st = h5w_attach(w, d, "value", pl, 2, e);
+        if (st == PHX_OK)
+            st = h5u_attr_str(d, "long_name", "value of each lever at each grid point", w->path, e);
+    }
+    hid_t pm[2] = { sc3[0], sc3[2] };
+    if (st == PHX_OK)
+        st = h5w_summary_dataset(w, g, "mean", 2, dm, pm, mean, "mean in the last year", e);
+    if (st == PHX_OK)
+        st = h5w_summary_dataset(w, g, "p_target", 2, dm, pm, pt,
+                                 "P(target met) in the last year (NaN: no target)", e);
+    h5u_close(d);
+    h5u_close(sp);
+    h5u_close(str);
+    for (int k = 0; k < 3; k++)
+        h5u_close(sc3[k]);
+    h5u_close(g);
+    free(mean);
+    free(pt);
+    free(pn);
+    free(mn);
+    return st;
+}

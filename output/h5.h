@@ -41,6 +41,16 @@ int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_er
  * the difference, P(b better than a) by the metric's direction and P(equal). */
 int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_err *e);
 
+/* The grid of a sweep: /sweep/ with scales `point` (scenario names) and `lever` (keys), the
+ * lever values [point x lever] as text, and, from each point's summary, the last year's `mean`
+ * and `p_target` [point x metric]. Call after every point's scenario has ended. */
+int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, const char *const *keys,
+                    size_t n_keys, const char *const *values, phx_err *e);
+
+/* Print the /sweep grid of results file `path` (format "table" or "md"): one row per point and
+ * metric with a target (every metric when none has one). */
+int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e);
+
 /* Close the file and rename it to its final name. Frees w. */
 int h5_writer_commit(h5_writer *w, phx_err *e);
 /* Close and delete the temporary file (after an error). Frees w. h5_writer_abort(NULL) is a no-op. */

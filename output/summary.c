@@ -614,3 +614,98 @@ int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e
         st = phx_fail(e, PHX_ERUN, NULL, 0, NULL, "cannot write the summary");
     return st;
 }
+
+/* ---- sweeps ------------------------------------------------------------------------------ */
+
+int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e)
+{
+    int md = format != NULL && strcmp(format, "md") == 0;
+    if (!md && (format == NULL || strcmp(format, "table") != 0))
+        return phx_fail(e, PHX_EINPUT, NULL, 0, "--format", "'%s': expected table or md",
+                        format != NULL ? format : "");
+    hid_t file, g = -1, tg = -1;
+    int st = h5u_open_results(path, &file, e);
+    if (st != PHX_OK)
+        return st;
+    char **points = NULL, **levers = NULL, **metrics = NULL, **values = NULL;
+    size_t np = 0, nl = 0, nmet = 0, dims[3], tdims[3];
+    double *mean = NULL, *pt = NULL, *target = NULL;
+    int64_t year = 0;
+    if ((g = H5Gopen2(file, "sweep", H5P_DEFAULT)) < 0)
+        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "no /sweep in this file (made by phoenix sweep)");
+    if (st == PHX_OK)
+        st = h5u_read_strs(g, "point", &points, &np, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_strs(g, "lever", &levers, &nl, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_strs(g, "metric", &metrics, &nmet, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_i64(g, "year", &year, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "mean", 2, &mean, dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "p_target", 2, &pt, dims, path, e);
+    if (st == PHX_OK) {            /* the value table: [point x lever] strings */
+        hid_t d = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
+        values = phx_calloc(np * nl > 0 ? np * nl : 1, sizeof *values);
+        if (d < 0 || t < 0 || (np * nl > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
+            st = h5u_fail(e, path, "cannot read /sweep/value");
+        h5u_close(t);
+        h5u_close(d);
+    }
+    if (st == PHX_OK && np > 0) {
+        char tpath[1024];
+        snprintf(tpath, sizeof tpath, "scenarios/%s/summary", points[0]);
+        if ((tg = H5Gopen2(file, tpath, H5P_DEFAULT)) < 0)
+            st = h5u_fail(e, path, "cannot open /%s", tpath);
+        else
+            st = h5u_read_f64(tg, "target", 1, &target, tdims, path, e);
+    }
+    if (st == PHX_OK) {
+        static const char *const head[] = { "point", "levers", "metric", "target", "mean", "P(target met)" };
+        static const int right[] = { 0, 0, 0, 1, 1, 1 };
+        sum_table t;
+        sum_table_init(&t, 6, head, right);
+        int any = 0;
+        for (size_t m = 0; m < nmet; m++)
+            any |= !isnan(target[m]);
+        for (size_t p = 0; p < np; p++) {
+            char lv[1024] = "";
+            for (size_t k = 0; k < nl; k++)
+                snprintf(lv + strlen(lv), sizeof lv - strlen(lv), "%s%s=%s", k ? "; " : "", levers[k],
+                         values[p * nl + k] ? values[p * nl + k] : "");
+            for (size_t m = 0; m < nmet; m++) {
+                if (any && isnan(target[m]))
+                    continue;
+                char tv[64], mv[64], pv[32];
+                sum_num(tv, sizeof tv, target[m]);
+                sum_num(mv, sizeof mv, mean[p * nmet + m]);
+                sum_prob(pv, sizeof pv, pt[p * nmet + m]);
+                const char *row[] = { points[p], lv, metrics[m], tv, mv, pv };
+                sum_table_row(&t, row);
+            }
+        }
+        fprintf(out, md ? "### Sweep grid (values for %lld)\n\n" : "sweep grid (values for %lld)\n",
+                (long long)year);
+        if (md)
+            sum_table_print_md(&t, out);
+        else
+            sum_table_print_text(&t, out);
+        sum_table_free(&t);
+    }
+    if (values) {
+        for (size_t i = 0; i < np * nl; i++)
+            free(values[i]);        /* vlen strings read by HDF5 are malloc'd */
+        free(values);
+    }
+    h5u_strs_free(points, np);
+    h5u_strs_free(levers, nl);
+    h5u_strs_free(metrics, nmet);
+    free(mean);
+    free(pt);
+    free(target);
+    h5u_close(tg);
+    h5u_close(g);
+    h5u_close(file);
+    return st;
+}

@@ -1,0 +1,435 @@
+/* run.c -- `phoenix run` (one or several scenarios on the same replications, optionally until a
+ * precision is reached) and `phoenix sweep` (a grid of lever values). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../engine/run.h"
+#include "../engine/stats.h"
+#include "../models/models.h"
+#include "../output/h5.h"
+#include "cli.h"
+
+#define MAX_SCENARIOS 4096
+#define MAX_VARY 8
+
+typedef struct run_args {
+    const char *out;
+    scenario_override ov[CLI_MAX_OVERRIDES];
+    size_t n_ov;
+    long threads, block;
+    int force, quiet;
+    double precision;          /* 0: off */
+    long batch, max_reps;
+    char *vary[MAX_VARY];      /* sweep: "section.key=v1,v2" (modified in place) */
+    int n_vary;
+    char **files;
+    int n_files;
+} run_args;
+
+/* Options shared by run and sweep; `sweep` allows --vary. */
+static int parse_args(int argc, char **argv, int sweep, run_args *a)
+{
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },    { "replications", required_argument, NULL, 'n' },
+        { "seed", required_argument, NULL, 'S' },      { "threads", required_argument, NULL, 't' },
+        { "sampler", required_argument, NULL, 'm' },   { "set", required_argument, NULL, 's' },
+        { "firms", required_argument, NULL, 'f' },     { "block", required_argument, NULL, 'b' },
+        { "force", no_argument, NULL, 'F' },           { "quiet", no_argument, NULL, 'q' },
+        { "precision", required_argument, NULL, 'P' }, { "batch", required_argument, NULL, 'B' },
+        { "max-replications", required_argument, NULL, 'M' }, { "vary", required_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    memset(a, 0, sizeof *a);
+    a->out = sweep ? "sweep.h5" : "results.h5";
+    a->batch = 1000;
+    a->max_reps = 1000000;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:n:", opts, NULL)) != -1) {
+        if (a->n_ov == CLI_MAX_OVERRIDES)
+            return cli_usage_error("too many overrides (at most %s)", "256");
+        switch (c) {
+        case 'o': a->out = optarg; break;
+        case 'n': a->ov[a->n_ov++] = (scenario_override){ "-n", "scenario.replications", optarg }; break;
+        case 'S': a->ov[a->n_ov++] = (scenario_override){ "--seed", "scenario.seed", optarg }; break;
+        case 'm': a->ov[a->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", optarg }; break;
+        case 'f': a->ov[a->n_ov++] = (scenario_override){ "--firms", "scenario.firms", optarg }; break;
+        case 's':
+            if (cli_parse_set(optarg, "--set", &a->ov[a->n_ov]))
+                return PHX_EINPUT;
+            a->n_ov++;
+            break;
+        case 't':
+            if (cli_positive_long("--threads", optarg, &a->threads))
+                return PHX_EINPUT;
+            break;
+        case 'b':
+            if (cli_positive_long("--block", optarg, &a->block))
+                return PHX_EINPUT;
+            break;
+        case 'B':
+            if (cli_positive_long("--batch", optarg, &a->batch))
+                return PHX_EINPUT;
+            break;
+        case 'M':
+            if (cli_positive_long("--max-replications", optarg, &a->max_reps))
+                return PHX_EINPUT;
+            break;
+        case 'P':
+            if (phx_parse_double(optarg, &a->precision) || !(a->precision > 0 && a->precision < 1)) {
+                fprintf(stderr, "phoenix: --precision: '%s' is not a relative precision in (0, 1)\n", optarg);
+                return PHX_EINPUT;
+            }
+            break;
+        case 'V':
+            if (!sweep)
+                return cli_usage_error("--vary belongs to phoenix sweep%s", "");
+            if (a->n_vary == MAX_VARY)
+                return cli_usage_error("at most %s --vary options", "8");
+            a->vary[a->n_vary++] = optarg;
+            break;
+        case 'F': a->force = 1; break;
+        case 'q': a->quiet = 1; break;
+        default: return cli_usage_error("%s: bad option", sweep ? "sweep" : "run");
+        }
+    }
+    a->files = argv + optind;
+    a->n_files = argc - optind;
+    if (a->n_files == 0)
+        return cli_usage_error("%s needs a scenario file", sweep ? "sweep" : "run");
+    if (sweep && a->n_files != 1)
+        return cli_usage_error("sweep takes one scenario file, got %s", "several");
+    if (sweep && a->n_vary == 0)
+        return cli_usage_error("sweep needs at least one --vary section.key=v1,v2,...%s", "");
+    if (a->n_files > MAX_SCENARIOS)
+        return cli_usage_error("at most %s scenarios", "4096");
+    if (a->precision > 0 && a->max_reps < a->batch)
+        return cli_usage_error("--max-replications must be at least --batch%s", "");
+    if (!a->force && cli_file_exists(a->out)) {
+        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->out);
+        return PHX_EINPUT;
+    }
+    return PHX_OK;
+}
+
+/* Scenarios compared on the same replications must agree on what makes replications the same. */
+static int check_comparable(scenario *const *sc, size_t n, int precision, phx_err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(sc[i]->name, sc[j]->name) == 0)
+                return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, "scenario.name",
+                                "'%s' is also the name of %s; names must differ", sc[i]->name, sc[j]->path);
+        if (precision && strcmp(sc[i]->sampler, "lhs") == 0)
+            return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, "scenario.sampler",
+                            "--precision needs sampler mc or sobol (lhs fixes the replication count)");
+        if (i == 0)
+            continue;
+        const char *what = sc[i]->model != sc[0]->model           ? "model"
+                           : sc[i]->year_first != sc[0]->year_first ? "years"
+                           : sc[i]->n_years != sc[0]->n_years       ? "years"
+                           : sc[i]->seed != sc[0]->seed             ? "seed"
+                           : sc[i]->replications != sc[0]->replications ? "replications"
+                           : strcmp(sc[i]->sampler, sc[0]->sampler) ? "sampler"
+                                                                    : NULL;
+        if (what)
+            return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, NULL,
+                            "%s differs from %s's; scenarios run together share model, years, seed, "
+                            "replications and sampler (common random numbers)", what, sc[0]->path);
+    }
+    return PHX_OK;
+}
+
+/* ---- precision control ------------------------------------------------------------------ */
+
+/* Running sums of the last year of every metric with a target, taken in replication order. */
+typedef struct precision_sink {
+    const run_sink *inner;
+    size_t n, n_targets, row_len, last;
+    const scenario_target *targets;
+    int *direction;
+    double *sum, *sumsq;
+    size_t *met;
+} precision_sink;
+
+static int precision_block(void *ctx, const scenario *sc, const run_block *b, phx_err *e)
+{
+    precision_sink *p = ctx;
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t t = 0; t < p->n_targets; t++) {
+            double x = b->rows[i * p->row_len + (size_t)p->targets[t].metric * (size_t)sc->n_years + p->last];
+            p->sum[t] += x;
+            p->sumsq[t] += x * x;
+            p->met[t] += p->direction[t] > 0 ? x >= p->targets[t].value : x <= p->targets[t].value;
+        }
+    p->n += b->n;
+    return p->inner->block(p->inner->ctx, sc, b, e);
+}
+
+/* Has every target metric reached the precision: 95% half-width of the mean below rel x |mean|
+ * and half-width of the Wilson interval of P(target met) below rel? */
+static int precision_reached(const precision_sink *p, double rel)
+{
+    double z = 1.959963984540054, n = (double)p->n;
+    for (size_t t = 0; t < p->n_targets; t++) {
+        double mean = p->sum[t] / n;
+        double var = n > 1 ? fmax(0, (p->sumsq[t] - n * mean * mean) / (n - 1)) : INFINITY;
+        double lo, hi;
+        stats_wilson(p->met[t], p->n, 0.95, &lo, &hi);
+        if (z * sqrt(var / n) > rel * fabs(mean) || (hi - lo) / 2 > rel)
+            return 0;
+    }
+    return 1;
+}
+
+/* Run `sc` in batches until the precision is reached or max_reps; returns the count in *n_done. */
+static int run_precision(const scenario *sc, const void *shared, const run_options *ro,
+                         const run_sink *sink, const run_args *a, size_t *n_done, int *reached,
+                         phx_err *e)
+{
+    size_t nt = sc->n_targets;
+    precision_sink p = { sink, 0, nt, sc->model->n_metrics * (size_t)sc->n_years,
+                         (size_t)sc->n_years - 1, sc->targets, NULL, NULL, NULL, NULL };
+    p.direction = phx_calloc(nt ? nt : 1, sizeof *p.direction);
+    p.sum = phx_calloc(nt ? nt : 1, sizeof *p.sum);
+    p.sumsq = phx_calloc(nt ? nt : 1, sizeof *p.sumsq);
+    p.met = phx_calloc(nt ? nt : 1, sizeof *p.met);
+    for (size_t t = 0; t < nt; t++)
+        p.direction[t] = sc->model->metrics[sc->targets[t].metric].direction;
+    run_sink ps = { &p, precision_block };
+    int st = PHX_OK;
+    *reached = 0;
+    while (st == PHX_OK && p.n < (size_t)a->max_reps && !*reached) {
+        size_t nb = (size_t)a->batch;
+        if (p.n + nb > (size_t)a->max_reps)
+            nb = (size_t)a->max_reps - p.n;
+        st = run_replications(sc, shared, p.n, nb, ro, &ps, e);
+        *reached = st == PHX_OK && precision_reached(&p, a->precision);
+    }
+    *n_done = p.n;
+    free(p.direction);
+    free(p.sum);
+    free(p.sumsq);
+    free(p.met);
+    return st;
+}
+
+/* ---- running a set of scenarios into one file ----------------------------------------- */
+
+/* Run every scenario in turn into `w`, then compare each with the first. With --precision the
+ * first scenario's stopping point sets the replication count of all (so they stay paired). */
+static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx_err *e)
+{
+    int st = PHX_OK;
+    for (size_t i = 0; st == PHX_OK && i < n; i++) {
+        void *shared = NULL;
+        run_options ro = { .threads = (int)a->threads, .block = (size_t)a->block,
+                           .progress = !a->quiet && isatty(STDERR_FILENO) };
+        sampler_parse(sc[i]->sampler, &ro.sampler);
+        if (!a->quiet && n > 1)
+            fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
+        st = sc[i]->model->prepare(sc[i], &shared, e);
+        if (st == PHX_OK)
+            st = h5_writer_begin_scenario(w, sc[i], a->precision > 0 && i == 0 ? (size_t)a->batch
+                                                                             : (size_t)sc[i]->replications, e);
+        run_sink sink = h5_writer_sink(w);
+        if (st == PHX_OK && a->precision > 0 && i == 0) {
+            size_t done;
+            int reached;
+            st = run_precision(sc[0], shared, &ro, &sink, a, &done, &reached, e);
+            for (size_t j = 0; st == PHX_OK && j < n; j++)
+                sc[j]->replications = (long)done;
+            if (st == PHX_OK)
+                st = h5_writer_scenario_attr(w, "precision_rel", a->precision, e);
+            if (st == PHX_OK)
+                st = h5_writer_scenario_attr(w, "precision_reached", reached, e);
+            if (st == PHX_OK)
+                st = h5_writer_scenario_attr(w, "precision_batch", (double)a->batch, e);
+            if (st == PHX_OK && !a->quiet)
+                fprintf(stderr, "phoenix: %s after %zu replications (--precision %g)\n",
+                        reached ? "precision reached" : "precision NOT reached", done, a->precision);
+        } else if (st == PHX_OK) {
+            st = run_replications(sc[i], shared, 0, (size_t)sc[i]->replications, &ro, &sink, e);
+        }
+        if (st == PHX_OK)
+            st = h5_writer_end_scenario(w, e);
+        if (shared)
+            sc[i]->model->shared_free(shared);
+    }
+    for (size_t i = 1; st == PHX_OK && i < n; i++)
+        st = h5_writer_compare(w, sc[0], sc[i], e);
+    return st;
+}
+
+/* What a sweep adds to the file once every point has run. */
+typedef struct sweep_grid {
+    const char *const *keys;
+    size_t n_keys;
+    const char *const *values;   /* [point x key] */
+} sweep_grid;
+
+static int run_and_write(scenario **sc, size_t n, const run_args *a, const char *command_line,
+                         const sweep_grid *grid)
+{
+    int print_summary = grid == NULL;
+    phx_err e = { 0 };
+    h5_writer *w = NULL;
+    int st = check_comparable(sc, n, a->precision > 0, &e);
+    if (st == PHX_OK)
+        st = h5_writer_open(&w, a->out, a->force, command_line, sc[0]->seed, &e);
+    if (st == PHX_OK)
+        st = run_set(sc, n, a, w, &e);
+    if (st == PHX_OK && grid)
+        st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
+    if (st == PHX_OK) {
+        st = h5_writer_commit(w, &e);
+        w = NULL;
+    }
+    h5_writer_abort(w);
+    if (st != PHX_OK)
+        return cli_report(&e);
+    if (print_summary && !a->quiet) {
+        if (h5_summary_print(a->out, "table", stdout, &e))
+            return cli_report(&e);
+        printf("results: %s\n", a->out);
+    }
+    return PHX_OK;
+}
+
+static void free_set(scenario **sc, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        scenario_free(sc[i]);
+    free(sc);
+}
+
+int cli_run(int argc, char **argv, const char *command_line)
+{
+    run_args a;
+    int st = parse_args(argc, argv, 0, &a);
+    if (st != PHX_OK)
+        return st;
+    scenario **sc = phx_calloc((size_t)a.n_files, sizeof *sc);
+    phx_err e = { 0 };
+    for (int i = 0; st == PHX_OK && i < a.n_files; i++)
+        st = scenario_load(&sc[i], a.files[i], models_all, models_n, a.ov, a.n_ov, &e);
+    st = st == PHX_OK ? run_and_write(sc, (size_t)a.n_files, &a, command_line, NULL) : cli_report(&e);
+    free_set(sc, (size_t)a.n_files);
+    return st;
+}
+
+/* ---- sweep -------------------------------------------------------------------------------- */
+
+/* Split "v1,v2,..." at commas outside parentheses (distributions have commas inside). */
+static int split_values(char *s, char **v, int max)
+{
+    int n = 0, depth = 0;
+    char *start = s;
+    for (char *p = s;; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')' && depth > 0)
+            depth--;
+        if (*p == '\0' || (*p == ',' && depth == 0)) {
+            int end = *p == '\0';
+            *p = '\0';
+            if (n == max)
+                return -1;
+            v[n++] = phx_trim(start);
+            if (end)
+                break;
+            start = p + 1;
+        }
+    }
+    return n;
+}
+
+int cli_sweep(int argc, char **argv, const char *command_line)
+{
+    run_args a;
+    int st = parse_args(argc, argv, 1, &a);
+    if (st != PHX_OK)
+        return st;
+    enum { MAXV = 64 };
+    const char *key[MAX_VARY];
+    char *val[MAX_VARY][MAXV];
+    int nval[MAX_VARY];
+    size_t points = 1;
+    for (int k = 0; k < a.n_vary; k++) {
+        char *eq = strchr(a.vary[k], '=');
+        if (eq == NULL || eq == a.vary[k] || strchr(a.vary[k], '.') == NULL || strchr(a.vary[k], '.') > eq)
+            return cli_usage_error("--vary '%s': expected section.key=v1,v2,...", a.vary[k]);
+        *eq = '\0';
+        key[k] = a.vary[k];
+        nval[k] = split_values(eq + 1, val[k], MAXV);
+        if (nval[k] <= 0)
+            return cli_usage_error("--vary %s: expected 1 to 64 comma-separated values", key[k]);
+        for (int i = 0; i < nval[k]; i++)
+            if (val[k][i][0] == '\0')
+                return cli_usage_error("--vary %s: an empty value", key[k]);
+        points *= (size_t)nval[k];
+        if (points > MAX_SCENARIOS)
+            return cli_usage_error("the grid has more than %s points", "4096");
+    }
+    scenario **sc = phx_calloc(points, sizeof *sc);
+    char **names = phx_calloc(points, sizeof *names);
+    phx_err e = { 0 };
+    scenario *base = NULL;
+    st = scenario_load(&base, a.files[0], models_all, models_n, a.ov, a.n_ov, &e);
+    for (size_t p = 0; st == PHX_OK && p < points; p++) {
+        scenario_override ov[CLI_MAX_OVERRIDES + MAX_VARY + 1];
+        memcpy(ov, a.ov, a.n_ov * sizeof *ov);
+        size_t n_ov = a.n_ov, rest = p;
+        for (int k = a.n_vary - 1; k >= 0; k--) {       /* last lever varies fastest */
+            ov[n_ov++] = (scenario_override){ "--vary", key[k], val[k][rest % (size_t)nval[k]] };
+            rest /= (size_t)nval[k];
+        }
+        names[p] = phx_malloc(strlen(base->name) + 16);
+        sprintf(names[p], "%s@%03zu", base->name, p);
+        ov[n_ov++] = (scenario_override){ "--vary", "scenario.name", names[p] };
+        st = scenario_load(&sc[p], a.files[0], models_all, models_n, ov, n_ov, &e);
+    }
+    if (st == PHX_OK && !a.quiet) {
+        printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, a.out);
+        for (size_t p = 0; p < points; p++) {
+            printf("  %s:", names[p]);
+            size_t rest = p;
+            char line[1024] = "";
+            for (int k = a.n_vary - 1; k >= 0; k--) {
+                char item[256];
+                snprintf(item, sizeof item, " %s=%s%s", key[k], val[k][rest % (size_t)nval[k]], line);
+                snprintf(line, sizeof line, "%s", item);
+                rest /= (size_t)nval[k];
+            }
+            printf("%s\n", line);
+        }
+        printf("\n");
+    }
+    const char **grid_values = phx_calloc(points * (size_t)a.n_vary, sizeof *grid_values);
+    for (size_t p = 0; p < points; p++) {
+        size_t rest = p;
+        for (int k = a.n_vary - 1; k >= 0; k--) {
+            grid_values[p * (size_t)a.n_vary + (size_t)k] = val[k][rest % (size_t)nval[k]];
+            rest /= (size_t)nval[k];
+        }
+    }
+    sweep_grid grid = { key, (size_t)a.n_vary, grid_values };
+    st = st == PHX_OK ? run_and_write(sc, points, &a, command_line, &grid) : cli_report(&e);
+    free(grid_values);
+    if (st == PHX_OK && !a.quiet) {
+        if (h5_sweep_print(a.out, "table", stdout, &e))
+            st = cli_report(&e);
+        else
+            printf("results: %s\n", a.out);
+    }
+    for (size_t p = 0; p < points; p++)
+        free(names[p]);
+    free(names);
+    scenario_free(base);
+    free_set(sc, points);
+    return st;
+}
