@@ -393,22 +393,6 @@ int cli_sweep(int argc, char **argv, const char *command_line)
         ov[n_ov++] = (scenario_override){ "--vary", "scenario.name", names[p] };
         st = scenario_load(&sc[p], a.files[0], models_all, models_n, ov, n_ov, &e);
     }
-    if (st == PHX_OK && !a.quiet) {
-        printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, a.out);
-        for (size_t p = 0; p < points; p++) {
-            printf("  %s:", names[p]);
-            size_t rest = p;
-            char line[1024] = "";
-            for (int k = a.n_vary - 1; k >= 0; k--) {
-                char item[256];
-                snprintf(item, sizeof item, " %s=%s%s", key[k], val[k][rest % (size_t)nval[k]], line);
-                snprintf(line, sizeof line, "%s", item);
-                rest /= (size_t)nval[k];
-            }
-            printf("%s\n", line);
-        }
-        printf("\n");
-    }
     const char **grid_values = phx_calloc(points * (size_t)a.n_vary, sizeof *grid_values);
     for (size_t p = 0; p < points; p++) {
         size_t rest = p;
@@ -416,6 +400,16 @@ int cli_sweep(int argc, char **argv, const char *command_line)
             grid_values[p * (size_t)a.n_vary + (size_t)k] = val[k][rest % (size_t)nval[k]];
             rest /= (size_t)nval[k];
         }
+    }
+    if (st == PHX_OK && !a.quiet) {
+        printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, a.out);
+        for (size_t p = 0; p < points; p++) {
+            printf("  %s:", names[p]);
+            for (int k = 0; k < a.n_vary; k++)
+                printf(" %s=%s", key[k], grid_values[p * (size_t)a.n_vary + (size_t)k]);
+            printf("\n");
+        }
+        printf("\n");
     }
     sweep_grid grid = { key, (size_t)a.n_vary, grid_values };
     st = st == PHX_OK ? run_and_write(sc, points, &a, command_line, &grid) : cli_report(&e);
