@@ -38,7 +38,11 @@ expect_error "malformed distribution" 2 "baddist.ini:4: ishigami.x1:" "$PHOENIX"
 expect_error "non-positive replications" 2 "badreps.ini:3: scenario.replications:" "$PHOENIX" run "$d/badreps.ini" -o "$out"
 expect_error "-n 0" 2 "^phoenix: -n: scenario.replications:" "$PHOENIX" run "$d/ok.ini" -n 0 -o "$out"
 expect_error "--threads 0" 2 "--threads: '0' is not a positive integer" "$PHOENIX" run "$d/ok.ini" --threads 0 -o "$out"
-expect_error "--set out of bounds" 2 "sampler" "$PHOENIX" run "$d/ok.ini" --sampler fastest -o "$out"
+expect_error "bad sampler" 2 "sampler" "$PHOENIX" run "$d/ok.ini" --sampler fastest -o "$out"
+expect_error "--set out of bounds" 2 "^phoenix: --set: rectify.p_complete: 1.5 is out of bounds" "$PHOENIX" run scenarios/plan-2021-2023.ini --set rectify.p_complete=1.5 -o "$out"
+expect_error "per-year list of the wrong length" 2 "rectify.firms_per_year: expects 1 value or 3" "$PHOENIX" run scenarios/plan-2021-2023.ini --set "rectify.firms_per_year=1 2" -o "$out"
+printf 'id,district\n1,xihu\n' >"$d/firms.csv"
+expect_error "bad firm table" 2 "firms.csv:1: sector: missing column" "$PHOENIX" run scenarios/plan-2021-2023.ini --firms "$d/firms.csv" -o "$out"
 expect_error "--set bad form" 2 "expected section.key=value" "$PHOENIX" run "$d/ok.ini" --set x -o "$out"
 expect_error "unknown command" 2 "unknown command" "$PHOENIX" frobnicate
 expect_error "no command" 2 "no command" "$PHOENIX"
@@ -58,13 +62,16 @@ h5dump -H "$out" >/dev/null 2>&1 || fail "h5dump cannot read the results"
 "$PHOENIX" summary "$out" | grep -q "y" || fail "summary"
 ls "$d" | grep -q '\.tmp\.' && fail "temporary file left behind"
 
-# identical metric datasets at 1, 2, 3 and 8 threads (the whole scenario group but provenance)
-for model_ini in ok.ini; do
+# identical results at 1, 2, 3 and 8 threads (the whole scenario group: metrics, districts,
+# parameters, summary), for the test model and for the 腾笼换鸟 model
+cp scenarios/plan-2021-2023.ini "$d/plan.ini"
+for case in "ok.ini ok 2000" "plan.ini plan-2021-2023 48"; do
+    set -- $case
     for t in 1 2 3 8; do
-        "$PHOENIX" run "$d/$model_ini" -o "$d/t$t.h5" --threads "$t" --block 300 --quiet || fail "threads $t"
+        "$PHOENIX" run "$d/$1" -n "$3" -o "$d/t$t.h5" --threads "$t" --block 7 --quiet || fail "$1: threads $t"
     done
     for t in 2 3 8; do
-        h5diff "$d/t1.h5" "$d/t$t.h5" /scenarios/ok >/dev/null || fail "$model_ini: threads 1 vs $t differ"
+        h5diff "$d/t1.h5" "$d/t$t.h5" "/scenarios/$2" >/dev/null || fail "$1: threads 1 vs $t differ"
     done
     rm -f "$d"/t*.h5
 done
