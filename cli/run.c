@@ -2,6 +2,7 @@
  * precision is reached) and `phoenix sweep` (a grid of lever values). */
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,29 @@ typedef struct sweep_grid {
     const char *const *values;   /* [point x key] */
 } sweep_grid;
 
+/* An interrupted run (Ctrl-C, kill) deletes its temporary file: nothing is left behind. */
+static char interrupted_tmp[4096];
+
+static void on_signal(int sig)
+{
+    if (interrupted_tmp[0])
+        unlink(interrupted_tmp);            /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void guard_temp_file(const char *tmp)
+{
+    if (tmp == NULL) {
+        interrupted_tmp[0] = '\0';
+        return;
+    }
+    snprintf(interrupted_tmp, sizeof interrupted_tmp, "%s", tmp);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
 static int run_and_write(scenario **sc, size_t n, const run_args *a, const char *command_line,
                          const sweep_grid *grid)
 {
@@ -282,6 +306,8 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     if (st == PHX_OK)
         st = h5_writer_open(&w, a->out, a->force, command_line, sc[0]->seed, &e);
     if (st == PHX_OK)
+        guard_temp_file(h5_writer_temp_path(w));
+    if (st == PHX_OK)
         st = run_set(sc, n, a, w, &e);
     if (st == PHX_OK && grid)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
@@ -290,6 +316,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         w = NULL;
     }
     h5_writer_abort(w);
+    guard_temp_file(NULL);
     if (st != PHX_OK)
         return cli_report(&e);
     if (print_summary && !a->quiet) {

@@ -910,3 +910,8 @@ int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_er
         return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "no scenario open for attribute %s", name);
     return h5w_broken(w, h5u_attr_f64(w->sc_group, name, value, w->path, e));
 }
+
+const char *h5_writer_temp_path(const h5_writer *w)
+{
+    return w->tmp;
+}

@@ -32,6 +32,10 @@ run_sink h5_writer_sink(h5_writer *w);
  * time: memory O(replications) for one column) and write /scenarios/<name>/summary. */
 int h5_writer_end_scenario(h5_writer *w, phx_err *e);
 
+/* The temporary file's name, for a signal handler that must delete it (valid until commit or
+ * abort). */
+const char *h5_writer_temp_path(const h5_writer *w);
+
 /* A numeric attribute on the open scenario's group (e.g. the precision reached). */
 int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_err *e);
 

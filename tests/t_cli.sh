@@ -76,5 +76,14 @@ for case in "ok.ini ok 2000" "plan.ini plan-2021-2023 48"; do
     rm -f "$d"/t*.h5
 done
 
+# an interrupted run leaves nothing behind, neither the results nor the temporary file
+"$PHOENIX" run "$d/plan.ini" -n 100000 -o "$d/int.h5" --quiet &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"; st=$?
+[ "$st" -ne 0 ] || fail "interrupted run exited 0"
+ls "$d" | grep -q 'int\.h5' && fail "interrupted run left $(ls "$d" | grep int)"
+
 [ "$fails" -eq 0 ] && echo "t_cli: all checks passed"
 exit "$fails"
