@@ -2,7 +2,9 @@
 # CFLAGS/LDFLAGS stay the user's; the project's flags live in PHX_* variables.
 
 PKGS      := gsl hdf5 cunit inih nettle
-BUILD     := build
+# MPI=1: the MPI build (OpenMPI, -DPHX_MPI) in its own folder, so serial and MPI objects never mix.
+MPI       ?= 0
+BUILD     := $(if $(filter 1,$(MPI)),build-mpi,build)
 PHX_STD   := -std=c11 -D_XOPEN_SOURCE=700
 PHX_OPT   := -O2 -fopenmp -ffp-contract=off
 PHX_WARN  := -Wall \
@@ -13,7 +15,7 @@ PHX_WARN  := -Wall \
              -Wmissing-prototypes \
              -Wno-unused-parameter
 PHX_DEP   := -MMD -MP
-PHX_CFLAGS = $(PHX_STD) $(PHX_OPT) $(PHX_WARN) $(PHX_DEP) $(PKG_CFLAGS) $(SAN)
+PHX_CFLAGS = $(PHX_STD) $(PHX_OPT) $(PHX_WARN) $(PHX_DEP) $(PHX_MPI) $(PKG_CFLAGS) $(SAN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs-only-L hdf5 2>/dev/null) -lhdf5_hl \
              $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
@@ -37,6 +39,14 @@ PHOENIX   := $(BUILD)/phoenix
 DEB_PKGS  := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev \
              librandom123-dev libinih-dev nettle-dev python3 python3-h5py python3-xarray \
              python3-h5netcdf
+
+# The MPI build: OpenMPI's compiler flags and libraries through pkg-config (ompi-c), the
+# compiler stays $(CC). mpirun comes with openmpi-bin.
+ifeq ($(MPI),1)
+PKGS      += ompi-c
+PHX_MPI   := -DPHX_MPI
+DEB_PKGS  += libopenmpi-dev openmpi-bin
+endif
 
 .PHONY: all deps run test check bench clean docs FORCE
 all: $(PHOENIX)
@@ -75,7 +85,7 @@ $(LIB): $(LIB_OBJ)
 
 $(PHOENIX): $(CLI_OBJ) $(LIB)
 	$(CC) $(PHX_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
-	@ln -sf $(BUILD)/phoenix phoenix
+	@[ "$(BUILD)" != build ] || ln -sf $(BUILD)/phoenix phoenix
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/testutil.o $(LIB)
 	$(CC) $(PHX_LDFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/testutil.o $(LIB) $(PKG_LIBS)
@@ -95,7 +105,7 @@ test: deps
 
 # The tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build-san \
+	@$(MAKE) --no-print-directory BUILD=$(BUILD:build%=build-san%) \
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  PHX_OPT="-O1 -g -fopenmp -ffp-contract=off" test
 
@@ -109,6 +119,6 @@ docs: $(PHOENIX)
 	@echo "docs: wrote docs/scenarios.md"
 
 clean:
-	rm -rf build build-san phoenix
+	rm -rf build build-san build-mpi build-san-mpi phoenix
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d)

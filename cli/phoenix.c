@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../engine/cluster.h"
 #include "../engine/phx.h"
 #include "../engine/run.h"
 #include "../engine/scenario.h"
@@ -41,6 +42,8 @@ static const char usage_text[] =
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
+    if (cluster_rank() != 0)    /* under MPI every rank sees the same error; rank 0 says it */
+        return PHX_EINPUT;
     fprintf(stderr, "phoenix: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see phoenix --help)\n");
@@ -49,7 +52,8 @@ int cli_usage_error(const char *fmt, const char *arg)
 
 int cli_report(const phx_err *e)
 {
-    fprintf(stderr, "phoenix: %s\n", e->msg);
+    if (cluster_rank() == 0)
+        fprintf(stderr, "phoenix: %s\n", e->msg);
     return e->status ? e->status : PHX_ERUN;
 }
 
@@ -73,7 +77,9 @@ int cli_parse_set(char *arg, const char *origin, scenario_override *ov)
 {
     char *eq = strchr(arg, '=');
     if (eq == NULL || eq == arg || strchr(arg, '.') == NULL || strchr(arg, '.') > eq) {
-        fprintf(stderr, "phoenix: %s '%s': expected section.key=value (see phoenix --help)\n", origin, arg);
+        if (cluster_rank() == 0)
+            fprintf(stderr, "phoenix: %s '%s': expected section.key=value (see phoenix --help)\n",
+                    origin, arg);
         return PHX_EINPUT;
     }
     *eq = '\0';
@@ -84,7 +90,8 @@ int cli_parse_set(char *arg, const char *origin, scenario_override *ov)
 int cli_positive_long(const char *opt, const char *arg, long *out)
 {
     if (phx_parse_long(arg, out) || *out <= 0 || *out > 1000000000L) {
-        fprintf(stderr, "phoenix: %s: '%s' is not a positive integer\n", opt, arg);
+        if (cluster_rank() == 0)
+            fprintf(stderr, "phoenix: %s: '%s' is not a positive integer\n", opt, arg);
         return PHX_EINPUT;
     }
     return PHX_OK;
@@ -291,13 +298,17 @@ int main(int argc, char **argv)
         return PHX_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        printf("phoenix %s (git %s)\n", PHX_VERSION, PHX_GIT_SHA1);
+        printf("phoenix %s (git %s%s)\n", PHX_VERSION, PHX_GIT_SHA1, cluster_enabled() ? "; mpi" : "");
         return PHX_OK;
     }
     if (!strcmp(cmd, "run") || !strcmp(cmd, "sweep")) {
+        phx_err e = { 0 };
+        if (cluster_init(&e))     /* MPI build: every rank runs its part (engine/cluster.h) */
+            return cli_report(&e);
         char *cl = join_args(argc, argv);
         int st = (!strcmp(cmd, "run") ? cli_run : cli_sweep)(argc - 1, argv + 1, cl);
         free(cl);
+        cluster_finalize();
         return st;
     }
     if (!strcmp(cmd, "summary"))

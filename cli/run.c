@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../engine/cluster.h"
 #include "../engine/run.h"
 #include "../engine/stats.h"
 #include "../models/models.h"
@@ -50,6 +51,7 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
     a->max_reps = 1000000;
     int c;
     optind = 1;
+    opterr = cluster_rank() == 0;              /* getopt's own messages: rank 0 only */
     while ((c = getopt_long(argc, argv, "o:n:", opts, NULL)) != -1) {
         if (a->n_ov == CLI_MAX_OVERRIDES)
             return cli_usage_error("too many overrides (at most %s)", "256");
@@ -82,7 +84,8 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
             break;
         case 'P':
             if (phx_parse_double(optarg, &a->precision) || !(a->precision > 0 && a->precision < 1)) {
-                fprintf(stderr, "phoenix: --precision: '%s' is not a relative precision in (0, 1)\n", optarg);
+                if (cluster_rank() == 0)
+                    fprintf(stderr, "phoenix: --precision: '%s' is not a relative precision in (0, 1)\n", optarg);
                 return PHX_EINPUT;
             }
             break;
@@ -111,10 +114,25 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
     if (a->precision > 0 && a->max_reps < a->batch)
         return cli_usage_error("--max-replications must be at least --batch%s", "");
     if (!a->force && cli_file_exists(a->out)) {
-        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->out);
+        if (cluster_rank() == 0)
+            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->out);
         return PHX_EINPUT;
     }
     return PHX_OK;
+}
+
+/* Under MPI: every rank parsed the same arguments; if a rank other than 0 alone failed, rank 0
+ * says so. Only rank 0 talks: the others run quiet. */
+static int agree_args(int st, run_args *a)
+{
+    phx_err e = { 0 };
+    int mine = st;
+    st = cluster_agree(st, &e);
+    if (st != PHX_OK && mine == PHX_OK)
+        cli_report(&e);
+    if (cluster_rank() != 0)
+        a->quiet = 1;
+    return st;
 }
 
 /* Scenarios compared on the same replications must agree on what makes replications the same. */
@@ -147,7 +165,9 @@ static int check_comparable(scenario *const *sc, size_t n, int precision, phx_er
 
 /* ---- precision control ------------------------------------------------------------------ */
 
-/* Running sums of the last year of every metric with a target, taken in replication order. */
+/* Running sums of the last year of every metric with a target, taken in replication order.
+ * Blocks may come in any order (MPI ranks): each batch's values are kept by replication and
+ * summed in order once the batch is complete, so the decision is the same for any split. */
 typedef struct precision_sink {
     const run_sink *inner;
     size_t n, n_targets, row_len, last;
@@ -155,20 +175,31 @@ typedef struct precision_sink {
     int *direction;
     double *sum, *sumsq;
     size_t *met;
+    size_t batch_first, batch_n;
+    double *x;                 /* [target x batch]: the batch's last-year values */
 } precision_sink;
 
 static int precision_block(void *ctx, const scenario *sc, const run_block *b, phx_err *e)
 {
     precision_sink *p = ctx;
     for (size_t i = 0; i < b->n; i++)
+        for (size_t t = 0; t < p->n_targets; t++)
+            p->x[t * p->batch_n + b->first - p->batch_first + i] =
+                b->rows[i * p->row_len + (size_t)p->targets[t].metric * (size_t)sc->n_years + p->last];
+    return p->inner->block(p->inner->ctx, sc, b, e);
+}
+
+/* Add the finished batch to the sums, in replication order. */
+static void precision_add_batch(precision_sink *p)
+{
+    for (size_t i = 0; i < p->batch_n; i++)
         for (size_t t = 0; t < p->n_targets; t++) {
-            double x = b->rows[i * p->row_len + (size_t)p->targets[t].metric * (size_t)sc->n_years + p->last];
+            double x = p->x[t * p->batch_n + i];
             p->sum[t] += x;
             p->sumsq[t] += x * x;
             p->met[t] += p->direction[t] > 0 ? x >= p->targets[t].value : x <= p->targets[t].value;
         }
-    p->n += b->n;
-    return p->inner->block(p->inner->ctx, sc, b, e);
+    p->n += p->batch_n;
 }
 
 /* Has every target metric reached the precision: 95% half-width of the mean below rel x |mean|
@@ -194,11 +225,12 @@ static int run_precision(const scenario *sc, const void *shared, const run_optio
 {
     size_t nt = sc->n_targets;
     precision_sink p = { sink, 0, nt, sc->model->n_metrics * (size_t)sc->n_years,
-                         (size_t)sc->n_years - 1, sc->targets, NULL, NULL, NULL, NULL };
+                         (size_t)sc->n_years - 1, sc->targets, NULL, NULL, NULL, NULL, 0, 0, NULL };
     p.direction = phx_calloc(nt ? nt : 1, sizeof *p.direction);
     p.sum = phx_calloc(nt ? nt : 1, sizeof *p.sum);
     p.sumsq = phx_calloc(nt ? nt : 1, sizeof *p.sumsq);
     p.met = phx_calloc(nt ? nt : 1, sizeof *p.met);
+    p.x = phx_calloc((nt ? nt : 1) * (size_t)a->batch, sizeof *p.x);
     for (size_t t = 0; t < nt; t++)
         p.direction[t] = sc->model->metrics[sc->targets[t].metric].direction;
     run_sink ps = { &p, precision_block };
@@ -208,21 +240,30 @@ static int run_precision(const scenario *sc, const void *shared, const run_optio
         size_t nb = (size_t)a->batch;
         if (p.n + nb > (size_t)a->max_reps)
             nb = (size_t)a->max_reps - p.n;
-        st = run_replications(sc, shared, p.n, nb, ro, &ps, e);
-        *reached = st == PHX_OK && precision_reached(&p, a->precision);
+        p.batch_first = p.n;
+        p.batch_n = nb;
+        st = cluster_run(sc, shared, p.n, nb, ro, &ps, e);
+        if (st != PHX_OK)
+            break;
+        precision_add_batch(&p);               /* rank 0 has the values; it decides for all */
+        *reached = precision_reached(&p, a->precision);
+        cluster_bcast_int(reached);
     }
     *n_done = p.n;
     free(p.direction);
     free(p.sum);
     free(p.sumsq);
     free(p.met);
+    free(p.x);
     return st;
 }
 
 /* ---- running a set of scenarios into one file ----------------------------------------- */
 
 /* Run every scenario in turn into `w`, then compare each with the first. With --precision the
- * first scenario's stopping point sets the replication count of all (so they stay paired). */
+ * first scenario's stopping point sets the replication count of all (so they stay paired).
+ * Under MPI every rank runs this, in step (the same collective calls in the same order, the
+ * loop ruled by agreed statuses); only rank 0 writes: `w` is NULL on the others. */
 static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx_err *e)
 {
     int st = PHX_OK;
@@ -234,9 +275,10 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
         if (!a->quiet && n > 1)
             fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
         st = sc[i]->model->prepare(sc[i], &shared, e);
-        if (st == PHX_OK)
+        if (st == PHX_OK && w != NULL)
             st = h5_writer_begin_scenario(w, sc[i], a->precision > 0 && i == 0 ? (size_t)a->batch
                                                                              : (size_t)sc[i]->replications, e);
+        st = cluster_agree(st, e);
         run_sink sink = h5_writer_sink(w);
         if (st == PHX_OK && a->precision > 0 && i == 0) {
             size_t done;
@@ -244,24 +286,25 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
             st = run_precision(sc[0], shared, &ro, &sink, a, &done, &reached, e);
             for (size_t j = 0; st == PHX_OK && j < n; j++)
                 sc[j]->replications = (long)done;
-            if (st == PHX_OK)
+            if (st == PHX_OK && w != NULL)
                 st = h5_writer_scenario_attr(w, "precision_rel", a->precision, e);
-            if (st == PHX_OK)
+            if (st == PHX_OK && w != NULL)
                 st = h5_writer_scenario_attr(w, "precision_reached", reached, e);
-            if (st == PHX_OK)
+            if (st == PHX_OK && w != NULL)
                 st = h5_writer_scenario_attr(w, "precision_batch", (double)a->batch, e);
             if (st == PHX_OK && !a->quiet)
                 fprintf(stderr, "phoenix: %s after %zu replications (--precision %g)\n",
                         reached ? "precision reached" : "precision NOT reached", done, a->precision);
         } else if (st == PHX_OK) {
-            st = run_replications(sc[i], shared, 0, (size_t)sc[i]->replications, &ro, &sink, e);
+            st = cluster_run(sc[i], shared, 0, (size_t)sc[i]->replications, &ro, &sink, e);
         }
-        if (st == PHX_OK)
+        if (st == PHX_OK && w != NULL)
             st = h5_writer_end_scenario(w, e);
+        st = cluster_agree(st, e);
         if (shared)
             sc[i]->model->shared_free(shared);
     }
-    for (size_t i = 1; st == PHX_OK && i < n; i++)
+    for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
         st = h5_writer_compare(w, sc[0], sc[i], e);
     return st;
 }
@@ -303,20 +346,22 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     phx_err e = { 0 };
     h5_writer *w = NULL;
     int st = check_comparable(sc, n, a->precision > 0, &e);
-    if (st == PHX_OK)
+    if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
         st = h5_writer_open(&w, a->out, a->force, command_line, sc[0]->seed, &e);
-    if (st == PHX_OK)
+    if (st == PHX_OK && w != NULL)
         guard_temp_file(h5_writer_temp_path(w));
+    st = cluster_agree(st, &e);
     if (st == PHX_OK)
         st = run_set(sc, n, a, w, &e);
-    if (st == PHX_OK && grid)
+    if (st == PHX_OK && grid && w != NULL)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
-    if (st == PHX_OK) {
+    if (st == PHX_OK && w != NULL) {
         st = h5_writer_commit(w, &e);
         w = NULL;
     }
     h5_writer_abort(w);
     guard_temp_file(NULL);
+    st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)
         return cli_report(&e);
     if (print_summary && !a->quiet) {
@@ -337,13 +382,14 @@ static void free_set(scenario **sc, size_t n)
 int cli_run(int argc, char **argv, const char *command_line)
 {
     run_args a;
-    int st = parse_args(argc, argv, 0, &a);
+    int st = agree_args(parse_args(argc, argv, 0, &a), &a);
     if (st != PHX_OK)
         return st;
     scenario **sc = phx_calloc((size_t)a.n_files, sizeof *sc);
     phx_err e = { 0 };
     for (int i = 0; st == PHX_OK && i < a.n_files; i++)
         st = scenario_load(&sc[i], a.files[i], models_all, models_n, a.ov, a.n_ov, &e);
+    st = cluster_agree(st, &e);                /* every rank loads the (shared) files */
     st = st == PHX_OK ? run_and_write(sc, (size_t)a.n_files, &a, command_line, NULL) : cli_report(&e);
     free_set(sc, (size_t)a.n_files);
     return st;
@@ -378,7 +424,7 @@ static int split_values(char *s, char **v, int max)
 int cli_sweep(int argc, char **argv, const char *command_line)
 {
     run_args a;
-    int st = parse_args(argc, argv, 1, &a);
+    int st = agree_args(parse_args(argc, argv, 1, &a), &a);
     if (st != PHX_OK)
         return st;
     enum { MAXV = 64 };
@@ -420,6 +466,7 @@ int cli_sweep(int argc, char **argv, const char *command_line)
         ov[n_ov++] = (scenario_override){ "--vary", "scenario.name", names[p] };
         st = scenario_load(&sc[p], a.files[0], models_all, models_n, ov, n_ov, &e);
     }
+    st = cluster_agree(st, &e);
     const char **grid_values = phx_calloc(points * (size_t)a.n_vary, sizeof *grid_values);
     for (size_t p = 0; p < points; p++) {
         size_t rest = p;

@@ -98,6 +98,7 @@ static int h5w_scenario_close(h5_writer *w, phx_err *e)
     st = h5w_close(w, w->sc_group, "the scenario group", st, e);
     w->params = w->sc_group = -1;
     w->n_rep = w->n_metrics = w->n_group_metrics = w->n_groups = w->n_written = 0;
+    w->n_rows = w->row = 0;
     w->sc = NULL;
     return st;
 }
@@ -534,16 +535,17 @@ int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, ph
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
-/* Grow `d` (rank 1..3, rows first) by count[0] rows and write them from row w->n_written on,
- * `count` (count[0] = rows in the block), taking them from `mem` (a selection of `mspace`). */
+/* Write count[0] rows to `d` (rank 1..3, rows first) from row w->row on, growing it as far as
+ * needed (never shrinking it: blocks may arrive out of order under MPI), `count` (count[0] =
+ * rows in the block), taking them from `mem` (a selection of `mspace`). */
 static int h5w_append(const h5_writer *w, hid_t d, const char *what, int rank,
                       const hsize_t *count, hid_t mtype, hid_t mspace, const void *mem,
                       phx_err *e)
 {
-    hsize_t size[3], start[3] = { w->n_written, 0, 0 };
+    hsize_t size[3], start[3] = { w->row, 0, 0 };
     for (int k = 0; k < rank; k++)
         size[k] = count[k];
-    size[0] = w->n_written + count[0];
+    size[0] = w->row + count[0] > w->n_rows ? w->row + count[0] : w->n_rows;
     hid_t fspace = -1;
     int ok = H5Dset_extent(d, size) >= 0 && (fspace = H5Dget_space(d)) >= 0 &&
              H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
@@ -634,9 +636,13 @@ static int h5w_sink_block(void *ctx, const scenario *sc, const run_block *b, phx
         (w->n_group_metrics > 0 && b->group_rows == NULL))
         return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
                                       "block of scenario %s lacks rows", sc->name));
+    w->row = b->first;                         /* rows are placed by replication index */
     int st = h5w_block(w, sc, b, e);
-    if (st == PHX_OK)
+    if (st == PHX_OK) {
         w->n_written += b->n;
+        if (b->first + b->n > w->n_rows)
+            w->n_rows = b->first + b->n;
+    }
     return h5w_broken(w, st);
 }
 
@@ -801,6 +807,10 @@ int h5_writer_end_scenario(h5_writer *w, phx_err *e)
         return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "writer failed earlier");
     if (w->sc == NULL)
         return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "no scenario begun");
+    if (w->n_written != w->n_rows)             /* a block missing or written twice */
+        return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
+                                      "scenario %s: %zu rows written for replications 0..%zu",
+                                      w->sc->name, w->n_written, w->n_rows - 1));
     h5w_summary s;
     h5w_summary_alloc(&s, w->n_metrics, (size_t)w->sc->n_years);
     int st = h5u_attr_i64(w->sc_group, "n_replications", (int64_t)w->n_written, w->path, e);

@@ -25,7 +25,9 @@ int h5_writer_open(h5_writer **w, const char *path, int force, const char *comma
  * deflate-compressed) datasets. `n_hint` is the expected number of replications. */
 int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, phx_err *e);
 
-/* A sink for run_replications() that appends each block to the current scenario. */
+/* A sink for run_replications() that writes each block to the current scenario, at the rows of
+ * its replications (row r holds replication r). Blocks may come in any order (MPI ranks), but
+ * when the scenario ends they must cover replications 0..n-1, each once. */
 run_sink h5_writer_sink(h5_writer *w);
 
 /* Compute the summary statistics of the current scenario from the rows written (one column at a

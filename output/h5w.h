@@ -25,7 +25,9 @@ struct h5_writer {
     hid_t *metric;              /* metrics/<name>, model table order */
     hid_t *by_group;            /* <group_dim>s/<name>, for the metrics flagged METRIC_BY_GROUP */
     size_t n_metrics, n_group_metrics, n_groups;
-    size_t n_written;           /* rows appended so far */
+    size_t n_written;           /* rows written so far */
+    size_t n_rows;              /* rows the datasets hold: replications 0..n_rows-1 */
+    size_t row;                 /* first row of the block being written (its first replication) */
     hsize_t chunk;              /* rows per chunk */
 };
 

@@ -85,36 +85,43 @@ static scenario fake_scenario(char *name)
     return sc;
 }
 
+/* Feed replications first..first+nb-1 (known values) through the writer's sink as one block. */
+static int feed_block(h5_writer *w, const scenario *sc, size_t first, size_t nb, phx_err *e)
+{
+    run_sink sink = h5_writer_sink(w);
+    double *theta = malloc(nb * NSLOT * sizeof *theta);
+    double *rows = malloc(nb * NM * NY * sizeof *rows);
+    double *grows = malloc(nb * NGM * NY * NG * sizeof *grows);
+    for (size_t i = 0; i < nb; i++) {
+        for (size_t s = 0; s < NSLOT; s++)
+            theta[i * NSLOT + s] = fake_theta(first + i, s);
+        for (size_t m = 0; m < NM; m++)
+            for (size_t y = 0; y < NY; y++)
+                rows[i * (NM * NY) + m * NY + y] = fake_value(first + i, m, y);
+        for (size_t gm = 0; gm < NGM; gm++)
+            for (size_t y = 0; y < NY; y++)
+                for (size_t g = 0; g < NG; g++)
+                    grows[i * (NGM * NY * NG) + (gm * NY + y) * NG + g] =
+                        fake_group_value(first + i, gm, y, g);
+    }
+    run_block b = { first, nb, theta, rows, grows };
+    int st = sink.block(sink.ctx, sc, &b, e);
+    free(theta);
+    free(rows);
+    free(grows);
+    return st;
+}
+
 /* Feed replications 0..n-1 through the writer's sink in blocks of sizes[0], sizes[1], ...
  * (cycling). Returns the first failing status. */
 static int feed(h5_writer *w, const scenario *sc, size_t n, const size_t *sizes, size_t n_sizes,
                 phx_err *e)
 {
-    run_sink sink = h5_writer_sink(w);
     size_t k = 0;
     for (size_t first = 0; first < n; k++) {
         size_t nb = sizes[k % n_sizes];
         nb = nb > n - first ? n - first : nb;
-        double *theta = malloc(nb * NSLOT * sizeof *theta);
-        double *rows = malloc(nb * NM * NY * sizeof *rows);
-        double *grows = malloc(nb * NGM * NY * NG * sizeof *grows);
-        for (size_t i = 0; i < nb; i++) {
-            for (size_t s = 0; s < NSLOT; s++)
-                theta[i * NSLOT + s] = fake_theta(first + i, s);
-            for (size_t m = 0; m < NM; m++)
-                for (size_t y = 0; y < NY; y++)
-                    rows[i * (NM * NY) + m * NY + y] = fake_value(first + i, m, y);
-            for (size_t gm = 0; gm < NGM; gm++)
-                for (size_t y = 0; y < NY; y++)
-                    for (size_t g = 0; g < NG; g++)
-                        grows[i * (NGM * NY * NG) + (gm * NY + y) * NG + g] =
-                            fake_group_value(first + i, gm, y, g);
-        }
-        run_block b = { first, nb, theta, rows, grows };
-        int st = sink.block(sink.ctx, sc, &b, e);
-        free(theta);
-        free(rows);
-        free(grows);
+        int st = feed_block(w, sc, first, nb, e);
         if (st != PHX_OK)
             return st;
         first += nb;
@@ -309,6 +316,80 @@ static void test_block_sizes(void)
     }
     for (size_t k = 0; k < n_ds; k++)
         free(ref[k]);
+    rm_dir(dir);
+}
+
+/* Blocks in any order (as MPI ranks deliver them) land at their replications' rows: the file
+ * holds the same values as one written in order. Missing or repeated rows are an error when
+ * the scenario ends, and nothing is written. */
+static void test_block_order(void)
+{
+    char *dir = tu_tmpdir(), *ref = join(dir, "in-order.h5");
+    const size_t n = 2500, sizes[] = { 700 };
+    phx_err e = { 0 };
+    CU_ASSERT_EQUAL_FATAL(write_fake(ref, n, n, sizes, 1, &e), PHX_OK);
+    /* three "ranks" of 834, 833, 833 replications in blocks of 300, interleaved */
+    const size_t order[][2] = { { 0, 300 }, { 834, 300 }, { 1667, 300 }, { 1967, 300 },
+                                { 300, 300 }, { 1134, 300 }, { 2267, 233 }, { 600, 234 },
+                                { 1434, 233 } };
+    const size_t gap[][2] = { { 0, 300 }, { 600, 300 } };
+    const size_t twice[][2] = { { 0, 300 }, { 300, 300 }, { 300, 300 } };
+    struct { const char *name; const size_t (*b)[2]; size_t n; int ok; } cases[] = {
+        { "shuffled.h5", order, sizeof order / sizeof order[0], 1 },
+        { "gap.h5", gap, 2, 0 },
+        { "twice.h5", twice, 3, 0 },
+    };
+    const char *ds[] = { "metrics/energy_tce", "districts/land_mu", "parameters", "replication",
+                         "metrics/replication", "summary/mean", "summary/quantiles" };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char *path = join(dir, cases[c].name);
+        scenario sc = fake_scenario("fake-test");
+        h5_writer *w = NULL;
+        int st = h5_writer_open(&w, path, 1, "test_h5 block order", 42, &e);
+        if (st == PHX_OK)
+            st = h5_writer_begin_scenario(w, &sc, n, &e);
+        for (size_t k = 0; st == PHX_OK && k < cases[c].n; k++)
+            st = feed_block(w, &sc, cases[c].b[k][0], cases[c].b[k][1], &e);
+        CU_ASSERT_EQUAL(st, PHX_OK);
+        if (st == PHX_OK)
+            st = h5_writer_end_scenario(w, &e);
+        if (st == PHX_OK) {
+            st = h5_writer_commit(w, &e);
+            w = NULL;
+        }
+        h5_writer_abort(w);
+        if (!cases[c].ok) {
+            CU_ASSERT_EQUAL(st, PHX_ERUN);
+            CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "rows written for replications"));
+            CU_ASSERT(!tu_exists(path));
+            free(path);
+            continue;
+        }
+        CU_ASSERT_EQUAL_FATAL(st, PHX_OK);
+        for (size_t k = 0; k < sizeof ds / sizeof ds[0]; k++) {
+            char full[256];
+            double *a = NULL, *b = NULL;
+            size_t da[3], db[3];
+            int ra = 0, rb = 0;
+            snprintf(full, sizeof full, "/scenarios/fake-test/%s", ds[k]);
+            CU_ASSERT_EQUAL_FATAL(h5_read_array(ref, full, &a, da, &ra, &e), PHX_OK);
+            CU_ASSERT_EQUAL_FATAL(h5_read_array(path, full, &b, db, &rb, &e), PHX_OK);
+            size_t total = 1;
+            CU_ASSERT_EQUAL(ra, rb);
+            for (int j = 0; j < ra && j < rb; j++) {
+                CU_ASSERT_EQUAL(da[j], db[j]);
+                total *= da[j] < db[j] ? da[j] : db[j];
+            }
+            int ok = 1;
+            for (size_t i = 0; ok && i < total; i++)
+                ok = same(a[i], b[i]);
+            CU_ASSERT(ok);
+            free(a);
+            free(b);
+        }
+        free(path);
+    }
+    free(ref);
     rm_dir(dir);
 }
 
@@ -711,6 +792,7 @@ int main(void)
     CU_TestInfo tests[] = {
         { "values round-trip", test_values },
         { "block sizes change nothing", test_block_sizes },
+        { "blocks in any order", test_block_order },
         { "summary equals stats_summarize", test_summary_values },
         { "force and existing files", test_force },
         { "abort leaves nothing", test_abort },
