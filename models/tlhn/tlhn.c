@@ -265,9 +265,17 @@ static const metric_def tlhn_metrics[] = {
         "未兑现承诺项目", LESS, 0),
     CUM(M_SURCHARGE_PAID, "surcharge_paid_yi", "亿元", "differentiated electricity surcharges",
         "差别化电价加价", LESS, 0),
+    CUM(M_LAND_REVENUE, "land_revenue_yi", "亿元", "land transfer revenue (the fund's contribution base)",
+        "土地出让收入", MORE, 0),
     STATE(M_FUND_BALANCE, "fund_balance_yi", "亿元", "fund balance", "资金余额", MORE),
     STATE(M_FUND_MIN_BALANCE, "fund_min_balance_yi", "亿元", "lowest year-end fund balance so far",
           "资金最低余额", MORE),
+    STATE(M_FUND_BREAKEVEN_RATE, "fund_breakeven_rate", "share",
+          "smallest contribution rate keeping every year-end balance so far >= 0",
+          "资金不透支所需最低提取比例", LESS),
+    STATE(M_FUND_BREAKEVEN_CAPITAL, "fund_breakeven_capital_yi", "亿元",
+          "smallest initial capital keeping every year-end balance so far >= 0",
+          "资金不透支所需最低启动资金", LESS),
     STATE(M_VA_TOTAL, "va_total_yi", "亿元", "value added of 规上 industry", "规上工业增加值", MORE),
     STATE(M_TAX_TOTAL, "tax_total_yi", "亿元", "tax of 规上 industry", "规上工业税收", MORE),
     STATE(M_LAND_TOTAL, "land_total_mu", "mu", "land of 规上 industry in production",
@@ -534,6 +542,7 @@ static void reset(const tlhn_shared *sh, tlhn_scratch *s)
     s->reserve_entering = s->energy_granted = 0;
     s->absorbed_va = s->absorbed_tax = s->absorbed_new_va = s->absorbed_new_tax = 0;
     s->fund_balance = s->fund_min = 0;
+    s->fund_breakeven_rate = s->fund_breakeven_capital = 0;
     s->z_common = 0;
 }
 
@@ -548,7 +557,7 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     double v[M_COUNT];
     memcpy(v, s->cum, sizeof v);
     static const int money[] = { M_INVESTMENT_LANDED, M_INVESTMENT_COMPLETED, M_FUND_INFLOW,
-                                 M_FUND_OUTFLOW, M_SURCHARGE_PAID };
+                                 M_FUND_OUTFLOW, M_SURCHARGE_PAID, M_LAND_REVENUE };
     for (size_t k = 0; k < sizeof money / sizeof money[0]; k++)
         v[money[k]] /= 1e4;                              /* 万元 -> 亿元 */
     /* 规上 totals: operating firms, absorbed output, projects in production */
@@ -584,6 +593,8 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
         waiting += s->proj[k].state == PROJ_WAITING;
     v[M_FUND_BALANCE] = s->fund_balance / 1e4;
     v[M_FUND_MIN_BALANCE] = s->fund_min / 1e4;
+    v[M_FUND_BREAKEVEN_RATE] = s->fund_breakeven_rate;
+    v[M_FUND_BREAKEVEN_CAPITAL] = s->fund_breakeven_capital / 1e4;
     v[M_VA_TOTAL] = va / 1e4;
     v[M_TAX_TOTAL] = tax / 1e4;
     v[M_LAND_TOTAL] = land;
@@ -627,6 +638,7 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
         s->reserve_entering = 0;
         if (s->fund_balance < s->fund_min || y == 0)
             s->fund_min = s->fund_balance;
+        tlhn_fund_breakeven(s, rc);               /* for `phoenix fund` (docs/model.md) */
         record(sh, s, rc, y, row, group_row);     /* 7. metrics (§8) */
     }
     return PHX_OK;

@@ -69,8 +69,10 @@ enum {
     /* cumulative, ours (docs/model.md) */
     M_FIRMS_STARTED, M_UPGRADES_FAILED, M_FIRMS_ESCALATED, M_FIRMS_CLOSED, M_ENERGY_CLOSED,
     M_LAND_RECLAIMED, M_LAND_CONVERTED, M_PROJECTS_LOST, M_PROJECTS_BREACHED, M_SURCHARGE_PAID,
+    M_LAND_REVENUE,
     /* state at year end */
-    M_FUND_BALANCE, M_FUND_MIN_BALANCE, M_VA_TOTAL, M_TAX_TOTAL, M_LAND_TOTAL, M_ENERGY_TOTAL,
+    M_FUND_BALANCE, M_FUND_MIN_BALANCE, M_FUND_BREAKEVEN_RATE, M_FUND_BREAKEVEN_CAPITAL,
+    M_VA_TOTAL, M_TAX_TOTAL, M_LAND_TOTAL, M_ENERGY_TOTAL,
     M_TAX_PER_MU, M_VA_PER_MU, M_LABOR_PRODUCTIVITY, M_ENERGY_INTENSITY,
     M_ENERGY_INTENSITY_CHANGE, M_FIRMS_A, M_FIRMS_B, M_FIRMS_C, M_FIRMS_D,
     M_LAND_RESERVE, M_LAND_IDLE, M_PROJECTS_WAITING,
@@ -167,6 +169,8 @@ typedef struct tlhn_scratch {
     double absorbed_va, absorbed_tax;          /* absorbed output (§4.5), 万元 */
     double absorbed_new_va, absorbed_new_tax;  /* absorbed this year (grows from next year) */
     double fund_balance, fund_min;  /* 万元 */
+    double fund_breakeven_rate;     /* smallest contribution rate solvent so far (share) */
+    double fund_breakeven_capital;  /* smallest initial capital solvent so far, 万元 */
     double class_count[N_CLASSES];
     double z_common;                /* Z_t of this year */
 } tlhn_scratch;
@@ -210,6 +214,8 @@ void tlhn_attract_totals(const tlhn_scratch *s, const replication_ctx *rc, int y
 void tlhn_fund_year_start(tlhn_scratch *s, const replication_ctx *rc, int y);
 void tlhn_fund_in(tlhn_scratch *s, const replication_ctx *rc, double wan);   /* inflow */
 void tlhn_fund_out(tlhn_scratch *s, double wan);                              /* outflow */
+/* End of year y, after fund_min: the break-even contribution rate and initial capital so far. */
+void tlhn_fund_breakeven(tlhn_scratch *s, const replication_ctx *rc);
 
 /* Add v to cumulative metric m, city-wide and, for group metrics, in district d. */
 static inline void tlhn_add(tlhn_scratch *s, int m, int d, double v)
