@@ -48,3 +48,38 @@ void stats_summarize(double *x, size_t n, int has_target, double target, int dir
     for (int i = 0; i < STATS_NQ; i++)
         out->q[i] = gsl_stats_quantile_from_sorted_data(x, 1, n, stats_q_levels[i]);
 }
+
+size_t stats_ecdf_rank(size_t n, double q)
+{
+    if (n == 0)
+        return 0;
+    double k = ceil((double)n * q - 1e-9 * (double)n * q);   /* n q = 900.0000000001 is 900 */
+    return k < 1 ? 1 : k > (double)n ? n : (size_t)k;
+}
+
+/* Largest j in [-1, n] with P(B <= j) <= p, B ~ binomial(n, q) (bisection on the CDF). */
+static long binomial_last_below(size_t n, double q, double p)
+{
+    long lo = -1, hi = (long)n;            /* F(lo) <= p holds (F(-1) = 0); F(n) = 1 */
+    if (p >= 1)
+        return (long)n;
+    while (hi - lo > 1) {
+        long mid = lo + (hi - lo) / 2;
+        if (gsl_cdf_binomial_P((unsigned)mid, q, (unsigned)n) <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void stats_quantile_ranks(size_t n, double q, double conf, size_t *lo, size_t *hi)
+{
+    double tail = (1 - conf) / 2;
+    /* lower: P(X_(l) > xi) = P(B <= l - 1) <= tail: l - 1 = the last j with F(j) <= tail */
+    *lo = (size_t)(binomial_last_below(n, q, tail) + 1);
+    /* upper: P(X_(u) < xi) = P(B >= u) = 1 - F(u - 1) <= tail: u - 1 = the first j with
+     * F(j) >= 1 - tail, one past the last j with F(j) < 1 - tail */
+    long j = binomial_last_below(n, q, nextafter(1 - tail, 0));
+    *hi = (size_t)(j + 2);
+}

@@ -23,4 +23,17 @@ void stats_summarize(double *x, size_t n, int has_target, double target, int dir
 /* Wilson score interval for k successes in n trials at confidence `conf` (e.g. 0.95). */
 void stats_wilson(size_t k, size_t n, double conf, double *lower, double *upper);
 
+/* Rank (1-based) of the inverse empirical CDF at level q in (0, 1) among n values: the smallest
+ * k with k / n >= q, i.e. ceil(n q). The k-th smallest value is the smallest x with at least a
+ * share q of the values <= x. Returns 0 when n is 0. */
+size_t stats_ecdf_rank(size_t n, double q);
+
+/* Distribution-free interval for the q-quantile xi_q of a continuous distribution from the order
+ * statistics X_(1) <= ... <= X_(n) of n independent draws: 1-based ranks *lo < *hi with
+ *     P(X_(lo) <= xi_q <= X_(hi)) = P(lo <= B <= hi - 1) >= conf,   B ~ binomial(n, q),
+ * each tail at most (1 - conf) / 2 (e.g. David & Nagaraja, Order Statistics, 2003, §7.1).
+ * *lo = 0 means no order statistic is low enough at this n (the interval is open below, -inf);
+ * *hi = n + 1 that none is high enough (+inf). With ties (atoms) the coverage only grows. */
+void stats_quantile_ranks(size_t n, double q, double conf, size_t *lo, size_t *hi);
+
 #endif
