@@ -32,6 +32,10 @@ static const char usage_text[] =
     "      compared with the first (paired differences, P(better)).\n"
     "  phoenix sweep SCENARIO.ini --vary section.key=v1,v2,... [--vary ...] [run options]\n"
     "      Runs the full grid of lever values, paired, and prints a table of the grid.\n"
+    "  phoenix fund SCENARIO.ini --confidence Q [--solve rate|capital] [--require METRIC ...]\n"
+    "              [--format table|csv] [run options]\n"
+    "      The fund's contribution rate (or initial capital) that keeps it solvent, or with\n"
+    "      --require reaches those targets, with probability >= Q; writes /fund (default fund.h5).\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
     "  phoenix params [MODEL] [--format table|md]\n"
@@ -311,6 +315,8 @@ int main(int argc, char **argv)
         cluster_finalize();
         return st;
     }
+    if (!strcmp(cmd, "fund"))
+        return cli_fund(argc, argv);
     if (!strcmp(cmd, "summary"))
         return cmd_summary(argc - 1, argv + 1);
     if (!strcmp(cmd, "params"))

@@ -1,0 +1,537 @@
+/* fund.c -- `phoenix fund`: the solvency analysis of one run's break-even values, the report
+ * (terminal table and CSV rows) and its /fund group in the results file (docs/output.md). */
+#include "fund.h"
+#include "h5util.h"
+#include "h5w.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* ---- analysis ------------------------------------------------------------------------------ */
+
+/* Share of replications with `ok`, and its Wilson interval at `level`. */
+static void share(size_t k, size_t n, double level, double *p, double *lo, double *hi)
+{
+    *p = n ? (double)k / (double)n : NAN;
+    stats_wilson(k, n, level, lo, hi);
+}
+
+/* Replications solvent at `value`: those whose break-even value is at most it. */
+static size_t solvent_at(const double *sorted, size_t n, double value)
+{
+    size_t lo = 0, hi = n;                 /* first index with sorted[i] > value */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] <= value)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void fund_fan(const double *balance, size_t n, int n_years, double *fan)
+{
+    double *x = phx_malloc((n ? n : 1) * sizeof *x);
+    for (int y = 0; y < n_years; y++) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = balance[i * (size_t)n_years + (size_t)y];
+        gsl_sort(x, 1, n);
+        for (int q = 0; q < STATS_NQ; q++)
+            fan[(size_t)y * STATS_NQ + (size_t)q] =
+                n ? gsl_stats_quantile_from_sorted_data(x, 1, n, stats_q_levels[q]) : NAN;
+    }
+    free(x);
+}
+
+/* The shortfall at the scenario's own value: how often, how deep, and when it starts. */
+static void shortfall(const fund_runs *in, fund_report *r)
+{
+    size_t n = in->n, ny = (size_t)in->n_years, m = 0, solvent = 0;
+    size_t *first = phx_calloc(ny + 1, sizeof *first);
+    double *lowest = phx_malloc((n ? n : 1) * sizeof *lowest);
+    for (size_t i = 0; i < n; i++) {
+        const double *b = in->balance + i * ny;
+        size_t y0 = ny;                    /* first year with a negative year-end balance */
+        double low = b[0];
+        for (size_t y = 0; y < ny; y++) {
+            if (b[y] < 0 && y0 == ny)
+                y0 = y;
+            low = b[y] < low ? b[y] : low;
+        }
+        first[y0]++;
+        if (low < 0)
+            lowest[m++] = low;
+        else
+            solvent++;
+    }
+    share(solvent, n, r->level, &r->p_scenario, &r->p_scenario_lo, &r->p_scenario_hi);
+    r->n_shortfall = m;
+    r->shortfall = m ? gsl_stats_mean(lowest, 1, m) : NAN;
+    double half = m > 1 ? gsl_cdf_tdist_Pinv(0.5 + r->level / 2, (double)(m - 1)) *
+                              gsl_stats_sd_m(lowest, 1, m, r->shortfall) / sqrt((double)m)
+                        : NAN;
+    r->shortfall_lo = r->shortfall - half;
+    r->shortfall_hi = r->shortfall + half;
+    r->p_first = phx_malloc((ny + 1) * sizeof *r->p_first);
+    r->p_first_lo = phx_malloc((ny + 1) * sizeof *r->p_first_lo);
+    r->p_first_hi = phx_malloc((ny + 1) * sizeof *r->p_first_hi);
+    for (size_t y = 0; y <= ny; y++)
+        share(first[y], n, r->level, &r->p_first[y], &r->p_first_lo[y], &r->p_first_hi[y]);
+    free(lowest);
+    free(first);
+}
+
+void fund_solvency(const fund_runs *in, fund_report *r)
+{
+    size_t n = in->n, ny = (size_t)in->n_years;
+    r->n = n;
+    r->breakeven = phx_malloc((n ? n : 1) * sizeof *r->breakeven);
+    memcpy(r->breakeven, in->breakeven, n * sizeof *r->breakeven);
+    double *x = phx_malloc((n ? n : 1) * sizeof *x);
+    memcpy(x, in->breakeven, n * sizeof *x);
+    gsl_sort(x, 1, n);                     /* +inf sorts last */
+    r->rank = stats_ecdf_rank(n, r->confidence);
+    stats_quantile_ranks(n, r->confidence, r->level, &r->rank_lower, &r->rank_upper);
+    /* break-even values are >= 0, so 0 bounds the quantile below when no order statistic does */
+    r->answer = n ? x[r->rank - 1] * (1 + 1e-9) : NAN;
+    r->lower = r->rank_lower >= 1 ? x[r->rank_lower - 1] : 0;
+    r->upper = r->rank_upper <= n ? x[r->rank_upper - 1] : INFINITY;
+    share(solvent_at(x, n, r->answer), n, r->level, &r->p_answer, &r->p_answer_lo, &r->p_answer_hi);
+    share(solvent_at(x, n, 0.9 * r->answer), n, r->level, &r->p_below, &r->p_below_lo, &r->p_below_hi);
+    share(solvent_at(x, n, 1.1 * r->answer), n, r->level, &r->p_above, &r->p_above_lo, &r->p_above_hi);
+    shortfall(in, r);
+    r->fan = phx_malloc((ny ? ny : 1) * STATS_NQ * sizeof *r->fan);
+    fund_fan(in->balance, n, in->n_years, r->fan);
+    /* the balance at the answer: linear in the value (fund.constrained = off) */
+    size_t cells = n * ny;
+    double *b = phx_malloc((cells ? cells : 1) * sizeof *b);
+    double answer = isfinite(r->answer) ? r->answer : NAN;
+    for (size_t i = 0; i < n; i++)
+        for (size_t y = 0; y < ny; y++)
+            b[i * ny + y] = in->balance[i * ny + y] + (answer - in->own[i]) * in->slope[i * ny + y];
+    r->fan_answer = phx_malloc((ny ? ny : 1) * STATS_NQ * sizeof *r->fan_answer);
+    fund_fan(b, n, in->n_years, r->fan_answer);
+    r->fan_value = r->answer;
+    free(b);
+    free(x);
+}
+
+void fund_report_free(fund_report *r)
+{
+    if (r == NULL)
+        return;
+    free(r->p_first);
+    free(r->p_first_lo);
+    free(r->p_first_hi);
+    free(r->fan);
+    free(r->fan_answer);
+    free(r->breakeven);
+    free(r->p_each);
+    free(r->evals);
+    r->p_first = r->p_first_lo = r->p_first_hi = r->fan = r->fan_answer = r->breakeven = NULL;
+    r->p_each = NULL;
+    r->evals = NULL;
+}
+
+/* ---- rows ----------------------------------------------------------------------------------- */
+
+static fund_row *row_add(fund_row **rows, size_t *n, size_t *cap, const char *name, double v,
+                         double lo, double hi)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 32;
+        *rows = phx_realloc(*rows, *cap * sizeof **rows);
+    }
+    fund_row *row = &(*rows)[(*n)++];
+    snprintf(row->quantity, sizeof row->quantity, "%s", name);
+    row->value = v;
+    row->lower = lo;
+    row->upper = hi;
+    return row;
+}
+
+/* Rows `<prefix>_<year>`: median with the 5%-95% interval of a fan. */
+static void fan_rows(const fund_report *r, const double *fan, const char *prefix, fund_row **rows,
+                     size_t *n, size_t *cap)
+{
+    char name[64];
+    for (int y = 0; fan && y < r->n_years; y++) {
+        const double *q = fan + (size_t)y * STATS_NQ;   /* levels 0.05 ... 0.50 (3) ... 0.95 (6) */
+        snprintf(name, sizeof name, "%s_%d", prefix, r->year_first + y);
+        row_add(rows, n, cap, name, q[3], q[0], q[STATS_NQ - 1]);
+    }
+}
+
+size_t fund_report_rows(const fund_report *r, fund_row **rows)
+{
+    size_t n = 0, cap = 0;
+    *rows = NULL;
+    const char *what = r->mode == FUND_SOLVENCY ? "solvent" : "targets";
+    char name[64];
+    row_add(rows, &n, &cap, r->solve_capital ? "initial_capital" : "contribution_rate", r->answer,
+            r->lower, r->upper);
+    row_add(rows, &n, &cap, "confidence", r->confidence, NAN, NAN);
+    row_add(rows, &n, &cap, "replications", (double)r->n, NAN, NAN);
+    snprintf(name, sizeof name, "p_%s_at_answer", what);
+    row_add(rows, &n, &cap, name, r->p_answer, r->p_answer_lo, r->p_answer_hi);
+    snprintf(name, sizeof name, "p_%s_at_0.9x_answer", what);
+    row_add(rows, &n, &cap, name, r->p_below, r->p_below_lo, r->p_below_hi);
+    snprintf(name, sizeof name, "p_%s_at_1.1x_answer", what);
+    row_add(rows, &n, &cap, name, r->p_above, r->p_above_lo, r->p_above_hi);
+    row_add(rows, &n, &cap, r->solve_capital ? "scenario_initial_capital" : "scenario_contribution_rate",
+            r->scenario_value, NAN, NAN);
+    snprintf(name, sizeof name, "p_%s_at_scenario", what);
+    row_add(rows, &n, &cap, name, r->p_scenario, r->p_scenario_lo, r->p_scenario_hi);
+    if (r->mode == FUND_SOLVENCY) {
+        row_add(rows, &n, &cap, "shortfall_replications", (double)r->n_shortfall, NAN, NAN);
+        row_add(rows, &n, &cap, "expected_shortfall_yi", r->shortfall, r->shortfall_lo, r->shortfall_hi);
+        for (int y = 0; y <= r->n_years; y++) {
+            if (y < r->n_years)
+                snprintf(name, sizeof name, "p_first_shortfall_%d", r->year_first + y);
+            else
+                snprintf(name, sizeof name, "p_no_shortfall");
+            row_add(rows, &n, &cap, name, r->p_first[y], r->p_first_lo[y], r->p_first_hi[y]);
+        }
+        fan_rows(r, r->fan, "fund_balance_yi", rows, &n, &cap);
+        fan_rows(r, r->fan_answer, "fund_balance_at_answer_yi", rows, &n, &cap);
+        return n;
+    }
+    row_add(rows, &n, &cap, "bracket_below", r->bracket, NAN, NAN);
+    row_add(rows, &n, &cap, "p_targets_at_bracket_below", r->p_bracket, r->p_bracket_lo, r->p_bracket_hi);
+    row_add(rows, &n, &cap, "p_targets_money_to_spare", r->p_ceiling, r->p_ceiling_lo, r->p_ceiling_hi);
+    row_add(rows, &n, &cap, "monotone", r->monotone, NAN, NAN);
+    row_add(rows, &n, &cap, "replications_not_monotone", (double)r->n_not_monotone, NAN, NAN);
+    row_add(rows, &n, &cap, "simulations", (double)r->n_evals, NAN, NAN);
+    const char *at = isfinite(r->answer) ? "answer" : "scenario";
+    for (size_t k = 0; k < r->n_required; k++) {
+        snprintf(name, sizeof name, "p_target_at_%s_%s", at, r->required[k]);
+        row_add(rows, &n, &cap, name, r->p_each[k], NAN, NAN);
+    }
+    snprintf(name, sizeof name, "fund_balance_at_%s_yi", at);
+    fan_rows(r, r->fan_answer, name, rows, &n, &cap);
+    return n;
+}
+
+/* ---- printing --------------------------------------------------------------------------------- */
+
+static void csv_num(FILE *out, double v)
+{
+    if (isnan(v))
+        return;
+    if (isinf(v))
+        fputs(v > 0 ? "inf" : "-inf", out);
+    else
+        fprintf(out, "%.10g", v);
+}
+
+/* `v` in the unit of the solved value: a rate in per cent, a capital in 亿元. */
+static const char *fmt_value(const fund_report *r, double v, char *buf, size_t n)
+{
+    if (isinf(v))
+        snprintf(buf, n, v > 0 ? "unbounded" : "-inf");
+    else if (isnan(v))
+        snprintf(buf, n, "n/a");
+    else if (r->solve_capital)
+        snprintf(buf, n, "%#.4g 亿元", v);
+    else
+        snprintf(buf, n, "%#.4g%%", 100 * v);
+    return buf;
+}
+
+/* The answer rounded *up* at 4 significant digits: printed, it still keeps its promise. */
+static const char *fmt_answer(const fund_report *r, double v, char *buf, size_t n)
+{
+    double shown = r->solve_capital ? v : 100 * v;
+    if (isfinite(v) && v > 0) {
+        double scale = pow(10, 3 - floor(log10(shown)));
+        shown = ceil(shown * scale - 1e-9) / scale;
+        v = r->solve_capital ? shown : shown / 100;
+    }
+    return fmt_value(r, v, buf, n);
+}
+
+/* "  label   0.900  [0.881, 0.917]" (n/a when not computed). */
+static void print_p(FILE *out, const char *label, double p, double lo, double hi, const char *tail)
+{
+    if (isnan(p))
+        fprintf(out, "    %-40s n/a\n", label);
+    else
+        fprintf(out, "    %-40s %.3f  [%.3f, %.3f]%s\n", label, p, lo, hi, tail);
+}
+
+static void print_fan(const fund_report *r, const double *fan, const char *label, FILE *out)
+{
+    fprintf(out, "  fund balance (亿元) %s\n    %-6s", label, "year");
+    for (int q = 0; q < STATS_NQ; q++)
+        fprintf(out, " %7.0f%%", 100 * stats_q_levels[q]);
+    fputc('\n', out);
+    for (int y = 0; y < r->n_years; y++) {
+        fprintf(out, "    %-6d", r->year_first + y);
+        for (int q = 0; q < STATS_NQ; q++)
+            fprintf(out, " %8.1f", fan[(size_t)y * STATS_NQ + (size_t)q]);
+        fputc('\n', out);
+    }
+}
+
+static void print_header(const fund_report *r, FILE *out)
+{
+    const char *key = r->solve_capital ? "fund.initial_capital" : "fund.contribution_rate";
+    fprintf(out, "fund sizing: %s, %zu replications\n", r->scenario, r->n);
+    if (r->mode == FUND_SOLVENCY) {
+        fprintf(out, "  question: the smallest %s with P(solvent) >= %g, solvent = every year-end\n"
+                     "  balance >= 0 (fund.constrained = off; one run: each replication's break-even value)\n",
+                key, r->confidence);
+        return;
+    }
+    fprintf(out, "  question: the smallest %s with P(every target met in %d) >= %g:", key,
+            r->year_first + r->n_years - 1, r->confidence);
+    for (size_t k = 0; k < r->n_required; k++)
+        fprintf(out, " %s", r->required[k]);
+    fprintf(out, "\n  (fund.constrained = on: an action waits until the balance covers it; %zu full "
+                 "runs on the same replications)\n", r->n_evals);
+}
+
+static void print_table(const fund_report *r, FILE *out)
+{
+    char a[64], b[64], c[64], label[128];
+    const char *pname = r->mode == FUND_SOLVENCY ? "P(solvent)" : "P(targets met)";
+    print_header(r, out);
+    fprintf(out, "\n  answer: %s   (%.0f%% interval %s - %s)\n", fmt_answer(r, r->answer, a, sizeof a),
+            100 * r->level, fmt_value(r, r->lower, b, sizeof b), fmt_value(r, r->upper, c, sizeof c));
+    if (!isfinite(r->answer) && r->mode == FUND_TARGETS)
+        fprintf(out, "  no value up to the key's bound reaches %g; with money to spare %s = %.3f\n",
+                r->confidence, pname, r->p_ceiling);
+    else if (!isfinite(r->answer))
+        fprintf(out, "  no finite value reaches %g\n", r->confidence);
+    fprintf(out, "  %s\n", pname);
+    print_p(out, "at the answer", r->p_answer, r->p_answer_lo, r->p_answer_hi, "");
+    print_p(out, "at 0.9 x the answer", r->p_below, r->p_below_lo, r->p_below_hi, "");
+    print_p(out, "at 1.1 x the answer", r->p_above, r->p_above_lo, r->p_above_hi, "");
+    snprintf(label, sizeof label, "at the scenario's %s", fmt_value(r, r->scenario_value, a, sizeof a));
+    print_p(out, label, r->p_scenario, r->p_scenario_lo, r->p_scenario_hi,
+            r->p_scenario >= r->confidence ? "  -> enough" : "  -> NOT enough");
+    if (r->mode == FUND_TARGETS) {
+        snprintf(label, sizeof label, "at %s (bracket below the answer)", fmt_value(r, r->bracket, a, sizeof a));
+        if (!isnan(r->bracket))
+            print_p(out, label, r->p_bracket, r->p_bracket_lo, r->p_bracket_hi, "");
+        print_p(out, "with money to spare (constrained off)", r->p_ceiling, r->p_ceiling_lo,
+                r->p_ceiling_hi, "");
+        fprintf(out, "  %s non-decreasing over the %zu values run: %s; replications meeting the targets "
+                     "at one value and not at a larger one: %zu\n", pname, r->n_evals,
+                r->monotone ? "yes" : "NO", r->n_not_monotone);
+        if (r->fan_value == r->answer)
+            fmt_answer(r, r->fan_value, a, sizeof a);
+        else
+            fmt_value(r, r->fan_value, a, sizeof a);
+        fprintf(out, "  each target at %s:", a);
+        for (size_t k = 0; k < r->n_required; k++)
+            fprintf(out, " %s %.3f%s", r->required[k], r->p_each[k], k + 1 < r->n_required ? "," : "\n");
+        snprintf(label, sizeof label, "at %s", a);
+        print_fan(r, r->fan_answer, label, out);
+        return;
+    }
+    fprintf(out, "\n  at the scenario's %s: balance negative in %zu of %zu replications",
+            fmt_value(r, r->scenario_value, a, sizeof a), r->n_shortfall, r->n);
+    if (r->n_shortfall)
+        fprintf(out, "; mean lowest balance %.2f 亿元 [%.2f, %.2f]", r->shortfall, r->shortfall_lo,
+                r->shortfall_hi);
+    fprintf(out, "\n  first year of shortfall:");
+    for (int y = 0; y < r->n_years; y++)
+        fprintf(out, " %d %.3f,", r->year_first + y, r->p_first[y]);
+    fprintf(out, " never %.3f\n\n", r->p_first[r->n_years]);
+    snprintf(label, sizeof label, "at the scenario's %s", fmt_value(r, r->scenario_value, a, sizeof a));
+    print_fan(r, r->fan, label, out);
+    snprintf(label, sizeof label, "at the answer %s", fmt_answer(r, r->answer, a, sizeof a));
+    print_fan(r, r->fan_answer, label, out);
+}
+
+void fund_report_print(const fund_report *r, const char *format, FILE *out)
+{
+    if (strcmp(format, "csv") != 0) {
+        print_table(r, out);
+        return;
+    }
+    fund_row *rows;
+    size_t n = fund_report_rows(r, &rows);
+    fputs("quantity,value,lower,upper\n", out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(rows[i].quantity, out);
+        fputc(',', out);
+        csv_num(out, rows[i].value);
+        fputc(',', out);
+        csv_num(out, rows[i].lower);
+        fputc(',', out);
+        csv_num(out, rows[i].upper);
+        fputc('\n', out);
+    }
+    free(rows);
+}
+
+/* ---- /fund in the results file ------------------------------------------------------------- */
+
+/* A fixed-size 1-D numeric dimension scale `name` in `g`. */
+static hid_t fund_scale(const h5_writer *w, hid_t g, const char *name, hid_t ftype, hid_t mtype,
+                        size_t n, const void *data, phx_err *e)
+{
+    hsize_t dim = n;
+    hid_t sp = H5Screate_simple(1, &dim, NULL), d = -1;
+    if (sp >= 0)
+        d = H5Dcreate2(g, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    h5u_close(sp);
+    if (d < 0 || (n > 0 && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) ||
+        H5DSset_scale(d, name) < 0) {
+        h5u_close(d);
+        h5u_fail(e, w->path, "cannot write /fund/%s", name);
+        return -1;
+    }
+    return d;
+}
+
+static int fund_attrs(const h5_writer *w, hid_t g, const fund_report *r, phx_err *e)
+{
+    const char *f = w->path;
+    int st = h5u_attr_str(g, "mode", r->mode == FUND_SOLVENCY ? "solvency" : "targets", f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "key", r->solve_capital ? "fund.initial_capital" : "fund.contribution_rate", f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "units", r->solve_capital ? "亿元" : "share", f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "scenario", r->scenario, f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "fund_constrained", r->mode == FUND_SOLVENCY ? "off" : "on", f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_f64(g, "confidence", r->confidence, f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_f64(g, "interval_level", r->level, f, e);
+    if (st == PHX_OK)
+        st = h5u_attr_i64(g, "n_replications", (int64_t)r->n, f, e);
+    double v[3] = { r->answer, r->lower, r->upper };
+    static const char *const vn[3] = { "answer", "answer_lower", "answer_upper" };
+    for (int k = 0; st == PHX_OK && k < 3; k++)
+        st = h5u_attr_f64(g, vn[k], v[k], f, e);
+    int64_t rk[3] = { (int64_t)r->rank, (int64_t)r->rank_lower, (int64_t)r->rank_upper };
+    static const char *const rn[3] = { "rank", "rank_lower", "rank_upper" };
+    for (int k = 0; st == PHX_OK && k < 3; k++)
+        st = h5u_attr_i64(g, rn[k], rk[k], f, e);
+    if (st == PHX_OK && r->mode == FUND_TARGETS) {
+        st = h5u_attr_strs(g, "required", r->required, r->n_required, f, e);
+        if (st == PHX_OK)
+            st = h5u_attr_i64(g, "monotone", r->monotone, f, e);
+        if (st == PHX_OK)
+            st = h5u_attr_i64(g, "replications_not_monotone", (int64_t)r->n_not_monotone, f, e);
+    }
+    return st;
+}
+
+/* quantity [row] and value, lower, upper: the CSV rows. */
+static int fund_write_rows(const h5_writer *w, hid_t g, const fund_report *r, phx_err *e)
+{
+    fund_row *rows;
+    size_t n = fund_report_rows(r, &rows);
+    const char **names = phx_malloc(n * sizeof *names);
+    double *col = phx_malloc(n * sizeof *col);
+    for (size_t i = 0; i < n; i++)
+        names[i] = rows[i].quantity;
+    hid_t q = h5w_scale_names(w, g, "quantity", names, n, e);
+    int st = q < 0 ? PHX_ERUN : PHX_OK;
+    hsize_t dim = n;
+    static const char *const cn[3] = { "value", "lower", "upper" };
+    static const char *const ln[3] = { "the report's value (the CSV's value column)",
+                                       "lower end of its 95% interval (NaN: none)",
+                                       "upper end of its 95% interval (NaN: none)" };
+    for (int c = 0; st == PHX_OK && c < 3; c++) {
+        for (size_t i = 0; i < n; i++)
+            col[i] = c == 0 ? rows[i].value : c == 1 ? rows[i].lower : rows[i].upper;
+        st = h5w_summary_dataset(w, g, cn[c], 1, &dim, &q, col, ln[c], e);
+    }
+    h5u_close(q);
+    free(col);
+    free(names);
+    free(rows);
+    return st;
+}
+
+/* year and quantile scales with the fans and the first year of shortfall. */
+static int fund_write_years(const h5_writer *w, hid_t g, const fund_report *r, phx_err *e)
+{
+    size_t ny = (size_t)r->n_years;
+    int32_t *years = phx_malloc((ny ? ny : 1) * sizeof *years);
+    for (size_t y = 0; y < ny; y++)
+        years[y] = (int32_t)(r->year_first + (int)y);
+    hid_t sc[2] = { fund_scale(w, g, "year", H5T_STD_I32LE, H5T_NATIVE_INT32, ny, years, e), -1 };
+    free(years);
+    if (sc[0] >= 0)
+        sc[1] = fund_scale(w, g, "quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, STATS_NQ,
+                           stats_q_levels, e);
+    int st = sc[0] < 0 || sc[1] < 0 ? PHX_ERUN : PHX_OK;
+    hsize_t dims[2] = { ny, STATS_NQ };
+    if (st == PHX_OK && r->fan)
+        st = h5w_summary_dataset(w, g, "balance_quantiles", 2, dims, sc, r->fan,
+                                 "year-end balance (亿元) at the scenario's own value", e);
+    if (st == PHX_OK)
+        st = h5w_summary_dataset(w, g, "balance_quantiles_at_answer", 2, dims, sc, r->fan_answer,
+                                 "year-end balance (亿元) at the answer (attribute value)", e);
+    if (st == PHX_OK && r->p_first) {
+        st = h5w_summary_dataset(w, g, "p_first_shortfall", 1, dims, sc, r->p_first,
+                                 "P(first negative year-end balance in this year) at the scenario's value", e);
+        if (st == PHX_OK)
+            st = h5u_attr_f64(g, "p_no_shortfall", r->p_first[ny], w->path, e);
+    }
+    h5u_close(sc[0]);
+    h5u_close(sc[1]);
+    return st;
+}
+
+/* breakeven [replication] (solvency) or the search's runs [simulation] (targets). */
+static int fund_write_runs(const h5_writer *w, hid_t g, const fund_report *r, phx_err *e)
+{
+    int solvency = r->mode == FUND_SOLVENCY;
+    size_t n = solvency ? r->n : r->n_evals;
+    int64_t *idx = phx_malloc((n ? n : 1) * sizeof *idx);
+    double *v = phx_malloc((n ? n : 1) * sizeof *v), *p = phx_malloc((n ? n : 1) * sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = (int64_t)i;
+        v[i] = solvency ? r->breakeven[i] : r->evals[i].value;
+        p[i] = solvency ? 0 : r->n ? (double)r->evals[i].met / (double)r->n : NAN;
+    }
+    const char *dim = solvency ? "replication" : "simulation";
+    hid_t s = fund_scale(w, g, dim, H5T_STD_I64LE, H5T_NATIVE_INT64, n, idx, e);
+    int st = s < 0 ? PHX_ERUN : PHX_OK;
+    hsize_t hn = n;
+    if (st == PHX_OK && solvency)
+        st = h5w_summary_dataset(w, g, "breakeven", 1, &hn, &s, v,
+                                 "break-even value of each replication (smallest keeping it solvent)", e);
+    if (st == PHX_OK && !solvency)
+        st = h5w_summary_dataset(w, g, "search_value", 1, &hn, &s, v,
+                                 "value simulated, in the order the search ran them", e);
+    if (st == PHX_OK && !solvency)
+        st = h5w_summary_dataset(w, g, "search_p_targets", 1, &hn, &s, p,
+                                 "P(every required target met) at search_value", e);
+    h5u_close(s);
+    free(idx);
+    free(v);
+    free(p);
+    return st;
+}
+
+int fund_write(h5_writer *w, const fund_report *r, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken || w->sc != NULL)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "/fund needs a writer between scenarios");
+    hid_t g = h5w_group(w, w->file, "fund", 1, e);
+    int st = g < 0 ? PHX_ERUN : fund_attrs(w, g, r, e);
+    if (st == PHX_OK)
+        st = fund_write_rows(w, g, r, e);
+    if (st == PHX_OK)
+        st = fund_write_years(w, g, r, e);
+    if (st == PHX_OK)
+        st = fund_write_runs(w, g, r, e);
+    h5u_close(g);
+    return st;
+}
