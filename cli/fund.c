@@ -373,7 +373,9 @@ typedef struct search {
 
 /* Run every replication with fund.constrained = on at `value`; value = +inf is money to spare:
  * fund.constrained = off, which `on` equals bit for bit once money never binds (docs/model.md
- * §7). A value already run is looked up. Sets *met. */
+ * §7), run with the key at 0 (it then moves only the balance) so that every run has the same
+ * random parameter slots (common random numbers under every sampler). A value already run is
+ * looked up. Sets *met. */
 static int search_eval(search *q, double value, size_t *met)
 {
     for (size_t k = 0; k < q->n_ev; k++)
@@ -382,7 +384,7 @@ static int search_eval(search *q, double value, size_t *met)
             return PHX_OK;
         }
     scenario *sc = NULL;
-    int st = load(q->a, isinf(value) ? "off" : "on", isinf(value) ? NAN : value, &sc, q->e);
+    int st = load(q->a, isinf(value) ? "off" : "on", isinf(value) ? 0 : value, &sc, q->e);
     fund_sink s;
     if (st != PHX_OK)
         return st;
