@@ -1,5 +1,5 @@
 /* cluster.c -- the optional MPI layer (cluster.h). Rank 0 writes: the other ranks send each block
- * to it as soon as it is simulated, and rank 0 hands it to the sink between its own blocks.
+ * to it as soon as it is simulated, and rank 0 takes it between two of its own replications.
  * Why rank 0 rather than parallel HDF5, and what it costs: docs/output.md, "Under MPI". */
 #include "cluster.h"
 
@@ -320,6 +320,15 @@ static int cl_root_receive(cl_root *r, int wait)
     return 1;
 }
 
+/* run_options.poll on rank 0, between two of its own replications: take whatever the workers
+ * have sent, so that they wait in MPI_Send for one replication at most, not a whole block. */
+static void cl_root_poll(void *ctx)
+{
+    cl_root *r = ctx;
+    while (cl_root_receive(r, 0))
+        ;
+}
+
 /* run_sink on rank 0: its own block to the sink, then every block the workers have sent. */
 static int cl_root_block(void *ctx, const scenario *sc, const run_block *b, phx_err *e)
 {
@@ -344,8 +353,11 @@ static int cl_root_run(const scenario *sc, const void *shared, size_t first, siz
     for (int k = 0; k < cl_size; k++)
         r.cancel[k] = MPI_REQUEST_NULL;
     run_sink own = { &r, cl_root_block };
+    run_options ro = *o;
+    ro.poll = cl_root_poll;
+    ro.poll_ctx = &r;
     phx_err e0 = { 0 };
-    int st = run_replications(sc, shared, first, n, o, &own, &e0);
+    int st = run_replications(sc, shared, first, n, &ro, &own, &e0);
     if (st != PHX_OK)
         cl_root_fail(&r, st, 0, e0.msg);       /* no-op when a worker's failure stopped it */
     while (r.active > 0)

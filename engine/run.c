@@ -78,8 +78,11 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
                 .year_first = sc->year_first,
                 .n_years = sc->n_years,
             };
-            status[i] = m->simulate(shared, scratch[omp_get_thread_num()], &rc, rows + i * row_len,
+            int tid = omp_get_thread_num();
+            status[i] = m->simulate(shared, scratch[tid], &rc, rows + i * row_len,
                                     grows ? grows + i * grow_len : NULL);
+            if (o->poll != NULL && tid == 0)
+                o->poll(o->poll_ctx);
         }
         for (size_t i = 0; i < nb && st == PHX_OK; i++)
             if (status[i] != PHX_OK)

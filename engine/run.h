@@ -26,6 +26,10 @@ typedef struct run_options {
     size_t block;               /* replications per block; 0 = a default (1024) */
     sampler_kind sampler;
     int progress;               /* draw a progress bar on stderr */
+    /* Called on the calling thread (OpenMP thread 0) after each replication it simulates, while
+     * the other threads go on: the MPI layer receives other ranks' blocks there. NULL: none. */
+    void (*poll)(void *ctx);
+    void *poll_ctx;
 } run_options;
 
 /* Run replications first..first+n-1 of `sc` with the model's prepared `shared` data, sending
