@@ -32,6 +32,8 @@ static const char usage_text[] =
     "      compared with the first (paired differences, P(better)).\n"
     "  phoenix sweep SCENARIO.ini --vary section.key=v1,v2,... [--vary ...] [run options]\n"
     "      Runs the full grid of lever values, paired, and prints a table of the grid.\n"
+    "      Under mpirun (MPI build: make MPI=1), run and sweep split the replications across\n"
+    "      the ranks, each with --threads threads; the results are the same.\n"
     "  phoenix fund SCENARIO.ini --confidence Q [--solve rate|capital] [--require METRIC ...]\n"
     "              [--format table|csv] [run options]\n"
     "      The fund's contribution rate (or initial capital) that keeps it solvent, or with\n"
