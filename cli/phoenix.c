@@ -317,6 +317,16 @@ int main(int argc, char **argv)
         cluster_finalize();
         return st;
     }
+    if (cluster_launched()) {     /* under mpirun only run and sweep share out the work */
+        phx_err e = { 0 };
+        int st = cluster_init(&e);
+        if (st == PHX_OK)
+            st = phx_fail(&e, PHX_EINPUT, NULL, 0, NULL,
+                          "%s does not run under MPI; start it without mpirun", cmd);
+        cli_report(&e);
+        cluster_finalize();
+        return st;
+    }
     if (!strcmp(cmd, "fund"))
         return cli_fund(argc, argv);
     if (!strcmp(cmd, "summary"))

@@ -23,6 +23,7 @@ void cluster_part(size_t first, size_t n, int size, int rank, size_t *part_first
 int cluster_init(phx_err *e) { return PHX_OK; }
 void cluster_finalize(void) { }
 int cluster_enabled(void) { return 0; }
+int cluster_launched(void) { return 0; }
 int cluster_rank(void) { return 0; }
 int cluster_size(void) { return 1; }
 int cluster_agree(int status, phx_err *e) { return status; }
@@ -62,7 +63,7 @@ static int cl_started, cl_rank, cl_size = 1;
 /* Was this process started by an MPI launcher (OpenMPI's mpirun, or srun and others through
  * PMIx or PMI)? If not, it is one rank: it runs as the serial build and leaves MPI alone, which
  * spares a singleton MPI_Init its start-up time and shared-memory files. */
-static int cl_launched(void)
+int cluster_launched(void)
 {
     static const char *const vars[] = { "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE" };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -75,7 +76,7 @@ int cluster_init(phx_err *e)
 {
     int init = 0, provided = 0;
     MPI_Initialized(&init);
-    if (!init && !cl_launched())
+    if (!init && !cluster_launched())
         return PHX_OK;                         /* one rank, no MPI */
     if (!init) {
         if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)

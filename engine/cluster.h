@@ -16,6 +16,7 @@ int cluster_init(phx_err *e);
 void cluster_finalize(void);
 
 int cluster_enabled(void);   /* 1 in an MPI build, 0 in the serial one */
+int cluster_launched(void);  /* 1 when an MPI build was started by mpirun (or srun...), else 0 */
 int cluster_rank(void);      /* this process's rank; 0 without MPI or before cluster_init() */
 int cluster_size(void);      /* number of ranks; 1 without MPI or before cluster_init() */
 

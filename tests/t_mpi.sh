@@ -2,7 +2,8 @@
 # t_mpi.sh -- the MPI build under mpirun: results identical (h5diff) to a single-process run for
 # 1, 2 and 3 ranks at 1 and 2 threads per rank (run, --precision, several scenarios, sweep);
 # errors end every rank with the same exit status, one message, and no file left behind (an
-# input error on all ranks or on one, an existing output, a failed write on rank 0 mid-run).
+# input error on all ranks or on one, a command other than run and sweep, an existing output,
+# a failed write on rank 0 mid-run).
 # Skipped (exit 0) for a serial build: `make test MPI=1` runs it.
 PHOENIX=${PHOENIX:-build/phoenix}
 if ! "$PHOENIX" --version 2>/dev/null | grep -q '; mpi)'; then
@@ -90,6 +91,8 @@ export AWAY=1
 expect_error "bad input on rank 1 only" 2 "rank 1: ok.ini: cannot read scenario file" \
     -x AWAY $R ok.ini -n 1000 -o r.h5
 unset AWAY
+expect_error "fund under mpirun" 2 "fund does not run under MPI; start it without mpirun" \
+    -n 3 "$d/rank.sh" "$bin" fund ok.ini --confidence 0.9 -o r.h5
 echo keep >"$d/out/keep.h5"
 expect_error "existing output" 2 "keep.h5: exists; use --force" $R ok.ini -n 1000 -o keep.h5
 [ "$(cat "$d/out/keep.h5")" = keep ] || fail "existing output was changed"
