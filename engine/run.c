@@ -36,6 +36,13 @@ static void progress_draw(size_t done, size_t total, double t0)
     fflush(stderr);
 }
 
+/* One block's buffers. Two of them: the sink takes block k while the threads compute k + 1. */
+typedef struct run_buf {
+    size_t first, n;
+    double *theta, *rows, *grows;
+    int *status;
+} run_buf;
+
 int run_replications(const scenario *sc, const void *shared, size_t first, size_t n,
                      const run_options *o, const run_sink *sink, phx_err *e)
 {
@@ -43,7 +50,12 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
     size_t n_years = (size_t)sc->n_years;
     size_t row_len = m->n_metrics * n_years;
     size_t grow_len = model_n_group_metrics(m) * n_years * m->n_groups;
-    size_t B = o->block ? o->block : RUN_DEFAULT_BLOCK;
+    /* Default: at least four blocks, so that output overlaps computation even in small runs. */
+    size_t B = o->block ? o->block : (n + 3) / 4;
+    if (!o->block && B > RUN_DEFAULT_BLOCK)
+        B = RUN_DEFAULT_BLOCK;
+    if (!o->block && B < 64)
+        B = 64;
     if (B > n)
         B = n ? n : 1;
     size_t n_total = (size_t)sc->replications > first + n ? (size_t)sc->replications : first + n;
@@ -52,57 +64,82 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
         return e->status;
 
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
-    double *theta = phx_malloc(B * sc->n_slots * sizeof *theta + 1);
-    double *rows = phx_malloc(B * row_len * sizeof *rows + 1);
-    double *grows = grow_len ? phx_malloc(B * grow_len * sizeof *grows) : NULL;
-    int *status = phx_malloc(B * sizeof *status);
+    run_buf buf[2];
+    for (int k = 0; k < 2; k++) {
+        buf[k].theta = phx_malloc(B * sc->n_slots * sizeof *buf[k].theta + 1);
+        buf[k].rows = phx_malloc(B * row_len * sizeof *buf[k].rows + 1);
+        buf[k].grows = grow_len ? phx_malloc(B * grow_len * sizeof *buf[k].grows) : NULL;
+        buf[k].status = phx_malloc(B * sizeof *buf[k].status);
+    }
     void **scratch = phx_calloc((size_t)threads, sizeof *scratch);
     for (int t = 0; t < threads; t++)     /* per-thread scratch: allocated once, here */
         scratch[t] = m->scratch_alloc ? m->scratch_alloc(shared) : NULL;
 
-    int st = PHX_OK;
+    int st = PHX_OK, sink_st = PHX_OK;
+    phx_err sink_err = { 0 };
+    run_buf *pending = NULL;          /* computed, not yet handed to the sink */
     double t0 = now_seconds();
-    for (size_t b0 = 0; b0 < n && st == PHX_OK; b0 += B) {
-        size_t nb = n - b0 < B ? n - b0 : B;
-        sampler_fill(smp, first + b0, nb, theta);
-        memset(rows, 0, nb * row_len * sizeof *rows);
-        if (grows)
-            memset(grows, 0, nb * grow_len * sizeof *grows);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-        for (size_t i = 0; i < nb; i++) {
-            replication_ctx rc = {
-                .seed = sc->seed,
-                .replication = (uint32_t)(first + b0 + i),
-                .theta = theta + i * sc->n_slots,
-                .offset = sc->offset,
-                .year_first = sc->year_first,
-                .n_years = sc->n_years,
-            };
-            int tid = omp_get_thread_num();
-            status[i] = m->simulate(shared, scratch[tid], &rc, rows + i * row_len,
-                                    grows ? grows + i * grow_len : NULL);
-            if (o->poll != NULL && tid == 0)
-                o->poll(o->poll_ctx);
+    for (size_t b0 = 0, k = 0; b0 < n && st == PHX_OK; b0 += B, k++) {
+        run_buf *cur = &buf[k % 2];
+        cur->first = first + b0;
+        cur->n = n - b0 < B ? n - b0 : B;
+        sampler_fill(smp, cur->first, cur->n, cur->theta);
+        memset(cur->rows, 0, cur->n * row_len * sizeof *cur->rows);
+        if (cur->grows)
+            memset(cur->grows, 0, cur->n * grow_len * sizeof *cur->grows);
+        /* Thread 0 hands the previous block to the sink, then joins the others, which have
+         * started on this block: output overlaps computation. The sink and the poll hook only
+         * ever run on thread 0 (the thread that called us), one at a time. */
+#pragma omp parallel num_threads(threads)
+        {
+            if (pending != NULL && omp_get_thread_num() == 0) {
+                run_block blk = { pending->first, pending->n, pending->theta, pending->rows,
+                                  pending->grows };
+                sink_st = sink->block(sink->ctx, sc, &blk, &sink_err);
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (size_t i = 0; i < cur->n; i++) {
+                replication_ctx rc = {
+                    .seed = sc->seed,
+                    .replication = (uint32_t)(cur->first + i),
+                    .theta = cur->theta + i * sc->n_slots,
+                    .offset = sc->offset,
+                    .year_first = sc->year_first,
+                    .n_years = sc->n_years,
+                };
+                int tid = omp_get_thread_num();
+                cur->status[i] = m->simulate(shared, scratch[tid], &rc, cur->rows + i * row_len,
+                                             cur->grows ? cur->grows + i * grow_len : NULL);
+                if (o->poll != NULL && tid == 0)
+                    o->poll(o->poll_ctx);
+            }
         }
-        for (size_t i = 0; i < nb && st == PHX_OK; i++)
-            if (status[i] != PHX_OK)
+        if (sink_st != PHX_OK) {
+            *e = sink_err;
+            st = sink_st;
+        }
+        for (size_t i = 0; i < cur->n && st == PHX_OK; i++)
+            if (cur->status[i] != PHX_OK)
                 st = phx_fail(e, PHX_ERUN, sc->path, 0, NULL, "model %s failed in replication %zu",
-                              m->name, first + b0 + i);
-        if (st == PHX_OK) {
-            run_block blk = { first + b0, nb, theta, rows, grows };
-            st = sink->block(sink->ctx, sc, &blk, e);
-        }
+                              m->name, cur->first + i);
+        pending = cur;
         if (o->progress)
-            progress_draw(b0 + nb, n, t0);
+            progress_draw(b0 + cur->n, n, t0);
+    }
+    if (st == PHX_OK && pending != NULL) {
+        run_block blk = { pending->first, pending->n, pending->theta, pending->rows, pending->grows };
+        st = sink->block(sink->ctx, sc, &blk, e);
     }
     for (int t = 0; t < threads; t++)
         if (m->scratch_free)
             m->scratch_free(scratch[t]);
     free(scratch);
-    free(status);
-    free(grows);
-    free(rows);
-    free(theta);
+    for (int k = 0; k < 2; k++) {
+        free(buf[k].status);
+        free(buf[k].grows);
+        free(buf[k].rows);
+        free(buf[k].theta);
+    }
     sampler_free(smp);
     return st;
 }

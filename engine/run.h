@@ -15,7 +15,9 @@ typedef struct run_block {
     const double *group_rows;   /* n x (n_group_metrics * n_years * n_groups); NULL if none */
 } run_block;
 
-/* Where blocks go (the HDF5 writer, a test's buffer...). Called serially, in order. */
+/* Where blocks go (the HDF5 writer, a test's buffer...). Called serially, in replication order,
+ * on the thread that called run_replications(), while the other threads compute the next block:
+ * a sink must not touch what the model reads. */
 typedef struct run_sink {
     void *ctx;
     int (*block)(void *ctx, const scenario *sc, const run_block *b, phx_err *e);

@@ -125,13 +125,14 @@ static hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t 
         cur[0] = 0;
         max[0] = H5S_UNLIMITED;
         chunk[0] = rows < 1 ? 1 : rows < w->chunk ? rows : w->chunk;
-        /* Room for a few chunks: blocks that end inside a chunk then complete it in the cache
-         * instead of recompressing it block after block. */
-        size_t cache = 4 * (size_t)(chunk[0] * (row_bytes > 0 ? row_bytes : 1));
+        /* Room for two chunks: a block that ends inside a chunk completes it in the cache
+         * (rather than recompressing it block after block), and no more, so that memory stays
+         * flat however many replications are written (HDF5 keeps written chunks until the
+         * cache is full: with a larger cache every dataset holds on to megabytes). */
+        size_t cache = 2 * (size_t)(chunk[0] * (row_bytes > 0 ? row_bytes : 1));
         if (H5Pset_chunk(dcpl, rank, chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
             H5Pset_deflate(dcpl, H5W_DEFLATE) < 0 ||
-            H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
-                               cache > H5W_CHUNK_BYTES ? cache : H5W_CHUNK_BYTES,
+            H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, cache,
                                H5D_CHUNK_CACHE_W0_DEFAULT) < 0)
             goto done;
     }
