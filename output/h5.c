@@ -308,7 +308,18 @@ int h5_writer_open(h5_writer **out, const char *path, int force, const char *com
     }
     /* SEMI: H5Fclose fails if an object is still open, so a leak shows up as an error. */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) >= 0)
+    /* The metadata cache (chunk indexes) would grow with the number of chunks, i.e. with the
+     * replications, up to HDF5's default of 32 MiB: a fixed 2 MiB keeps memory flat. */
+    H5AC_cache_config_t mdc = { .version = H5AC__CURR_CACHE_CONFIG_VERSION };
+    if (fapl >= 0 && H5Pget_mdc_config(fapl, &mdc) >= 0) {
+        mdc.set_initial_size = 1;
+        mdc.initial_size = 2u << 20;
+        mdc.max_size = 2u << 20;
+        mdc.min_size = 1u << 20;
+        if (H5Pset_mdc_config(fapl, &mdc) < 0)
+            mdc.version = 0;
+    }
+    if (fapl >= 0 && mdc.version != 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) >= 0)
         w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     h5u_close(fapl);
     if (w->file < 0)
