@@ -7,6 +7,28 @@
 
 #define CLI_MAX_OVERRIDES 256
 
+/* The options that run, sweep and fund share. */
+typedef struct cli_opts {
+    const char *out;                                   /* -o */
+    scenario_override ov[CLI_MAX_OVERRIDES + 2];       /* --set, -n, --seed, ... (+2: room for
+                                                          keys a command forces) */
+    size_t n_ov;
+    long threads, block;
+    int force, quiet;
+} cli_opts;
+
+/* getopt_long rows of the shared options, to open a command's option table. */
+#define CLI_SHARED_OPTIONS                                                                     \
+    { "output", required_argument, NULL, 'o' }, { "replications", required_argument, NULL, 'n' }, \
+    { "seed", required_argument, NULL, 'S' }, { "threads", required_argument, NULL, 't' },        \
+    { "sampler", required_argument, NULL, 'm' }, { "set", required_argument, NULL, 's' },         \
+    { "firms", required_argument, NULL, 'f' }, { "block", required_argument, NULL, 'b' },         \
+    { "force", no_argument, NULL, 'F' }, { "quiet", no_argument, NULL, 'q' }
+
+/* Handle option `c` (with argument `arg`) if it is a shared one: 1 when handled, 0 when `c` is
+ * not a shared option, -1 after printing the error of a bad value (exit status 2). */
+int cli_shared_option(int c, const char *arg, cli_opts *o);
+
 /* "phoenix: <fmt with arg> (see phoenix --help)" on stderr; returns PHX_EINPUT. */
 int cli_usage_error(const char *fmt, const char *arg);
 /* Print the error's one line on stderr; returns its status (PHX_ERUN if unset). */

@@ -23,14 +23,12 @@
 #define FUND_GRID 8                /* the first scan's grid: 1/8 of the range */
 
 typedef struct fund_args {
-    const char *out, *format, *file;
+    cli_opts o;                /* -o, -n, --seed, --threads, --set, ...; room for the forced fund.* keys */
+    const char *format, *file;
     double confidence;
-    int solve_capital, quiet, force;
-    long threads, block;
+    int solve_capital;
     const char *required[FUND_MAX_REQUIRED];
     size_t n_required;
-    scenario_override ov[CLI_MAX_OVERRIDES + 2];   /* room for the forced fund.* keys */
-    size_t n_ov;
 } fund_args;
 
 static int parse_confidence(const char *arg, double *q)
@@ -57,43 +55,24 @@ static int add_required(fund_args *a, char *list)
 static int parse_args(int argc, char **argv, fund_args *a)
 {
     static const struct option opts[] = {
-        { "output", required_argument, NULL, 'o' },   { "replications", required_argument, NULL, 'n' },
-        { "seed", required_argument, NULL, 'S' },     { "threads", required_argument, NULL, 't' },
-        { "sampler", required_argument, NULL, 'm' },  { "set", required_argument, NULL, 's' },
-        { "firms", required_argument, NULL, 'f' },    { "block", required_argument, NULL, 'b' },
-        { "force", no_argument, NULL, 'F' },          { "quiet", no_argument, NULL, 'q' },
+        CLI_SHARED_OPTIONS,
         { "confidence", required_argument, NULL, 'c' }, { "solve", required_argument, NULL, 'v' },
         { "require", required_argument, NULL, 'r' },  { "format", required_argument, NULL, 'x' },
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);
-    a->out = "fund.h5";
+    a->o.out = "fund.h5";
     a->format = "table";
     a->confidence = NAN;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:", opts, NULL)) != -1) {
-        if (a->n_ov == CLI_MAX_OVERRIDES)
-            return cli_usage_error("too many overrides (at most %s)", "256");
+        int shared = cli_shared_option(c, optarg, &a->o);
+        if (shared < 0)
+            return PHX_EINPUT;
+        if (shared > 0)
+            continue;
         switch (c) {
-        case 'o': a->out = optarg; break;
-        case 'n': a->ov[a->n_ov++] = (scenario_override){ "-n", "scenario.replications", optarg }; break;
-        case 'S': a->ov[a->n_ov++] = (scenario_override){ "--seed", "scenario.seed", optarg }; break;
-        case 'm': a->ov[a->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", optarg }; break;
-        case 'f': a->ov[a->n_ov++] = (scenario_override){ "--firms", "scenario.firms", optarg }; break;
-        case 's':
-            if (cli_parse_set(optarg, "--set", &a->ov[a->n_ov]))
-                return PHX_EINPUT;
-            a->n_ov++;
-            break;
-        case 't':
-            if (cli_positive_long("--threads", optarg, &a->threads))
-                return PHX_EINPUT;
-            break;
-        case 'b':
-            if (cli_positive_long("--block", optarg, &a->block))
-                return PHX_EINPUT;
-            break;
         case 'c':
             if (parse_confidence(optarg, &a->confidence))
                 return PHX_EINPUT;
@@ -115,8 +94,6 @@ static int parse_args(int argc, char **argv, fund_args *a)
                 return cli_usage_error("--format '%s': expected table or csv", optarg);
             a->format = optarg;
             break;
-        case 'F': a->force = 1; break;
-        case 'q': a->quiet = 1; break;
         default: return cli_usage_error("%s: bad option", "fund");
         }
     }
@@ -125,8 +102,8 @@ static int parse_args(int argc, char **argv, fund_args *a)
     a->file = argv[optind];
     if (isnan(a->confidence))
         return cli_usage_error("fund needs --confidence Q, a probability in (0, 1)%s", "");
-    if (!a->force && cli_file_exists(a->out)) {
-        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->out);
+    if (!a->o.force && cli_file_exists(a->o.out)) {
+        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
         return PHX_EINPUT;
     }
     return PHX_OK;
@@ -189,8 +166,8 @@ static int load(const fund_args *a, const char *constrained, double value, scena
 {
     scenario_override ov[CLI_MAX_OVERRIDES + 2];
     char text[64];
-    size_t n = a->n_ov;
-    memcpy(ov, a->ov, n * sizeof *ov);
+    size_t n = a->o.n_ov;
+    memcpy(ov, a->o.ov, n * sizeof *ov);
     ov[n++] = (scenario_override){ "phoenix fund", "fund.constrained", constrained };
     if (!isnan(value)) {
         snprintf(text, sizeof text, "%.17g", value);
@@ -283,8 +260,8 @@ static int sink_block(void *ctx, const scenario *sc, const run_block *b, phx_err
 static int run_all(const scenario *sc, const void *shared, const fund_args *a, fund_sink *s,
                    int progress, phx_err *e)
 {
-    run_options ro = { .threads = (int)a->threads, .block = (size_t)a->block,
-                       .progress = progress && !a->quiet && isatty(STDERR_FILENO) };
+    run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
+                       .progress = progress && !a->o.quiet && isatty(STDERR_FILENO) };
     sampler_parse(sc->sampler, &ro.sampler);
     run_sink sink = { s, sink_block };
     return run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, e);
@@ -296,7 +273,7 @@ static int write_results(const scenario *sc, const void *shared, const fund_args
                          void (*finish)(fund_sink *, fund_report *), phx_err *e)
 {
     h5_writer *w = NULL;
-    int st = h5_writer_open(&w, a->out, a->force, command_line, sc->seed, e);
+    int st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc->seed, e);
     if (st == PHX_OK)
         st = h5_writer_begin_scenario(w, sc, (size_t)sc->replications, e);
     run_sink h5 = st == PHX_OK ? h5_writer_sink(w) : (run_sink){ 0 };
@@ -403,7 +380,7 @@ static int search_eval(search *q, double value, size_t *met)
         q->ok[q->n_ev++] = s.ok;
         s.ok = NULL;
         *met = s.met;
-        if (!q->a->quiet)
+        if (!q->a->o.quiet)
             fprintf(stderr, "phoenix fund: run %zu: %s = %.6g%s -> P(targets met) = %.3f\n", q->n_ev,
                     solved_key(q->a), value, isinf(value) ? " (money to spare)" : "",
                     (double)s.met / (double)q->n);
@@ -645,12 +622,12 @@ int cli_fund(int argc, char **argv)
     int want_targets = a.n_required > 0;
     phx_err e = { 0 };
     scenario *own = NULL, *sc = NULL;
-    st = scenario_load(&own, a.file, models_all, models_n, a.ov, a.n_ov, &e);
+    st = scenario_load(&own, a.file, models_all, models_n, a.o.ov, a.o.n_ov, &e);
     if (st == PHX_OK)
         st = check_scenario(own, &a, &e);
     if (st == PHX_OK)
         st = load(&a, want_targets ? "on" : "off", NAN, &sc, &e);
-    if (st == PHX_OK && !a.quiet) {
+    if (st == PHX_OK && !a.o.quiet) {
         const char *was = scenario_text(own, "fund.constrained");
         if (want_targets)
             fprintf(stderr, "phoenix fund: fund.constrained = on for --require (money limits what "
@@ -665,8 +642,8 @@ int cli_fund(int argc, char **argv)
         st = want_targets ? targets(&a, command_line, sc, &r, &e) : solvency(&a, command_line, sc, &r, &e);
     if (st == PHX_OK) {
         fund_report_print(&r, a.format, stdout);
-        if (!a.quiet && strcmp(a.format, "csv"))
-            printf("\nresults: %s (/fund)\n", a.out);
+        if (!a.o.quiet && strcmp(a.format, "csv"))
+            printf("\nresults: %s (/fund)\n", a.o.out);
     }
     fund_report_free(&r);
     scenario_free(sc);

@@ -103,6 +103,31 @@ int cli_positive_long(const char *opt, const char *arg, long *out)
     return PHX_OK;
 }
 
+int cli_shared_option(int c, const char *arg, cli_opts *o)
+{
+    if (o->n_ov >= CLI_MAX_OVERRIDES && strchr("nSmfs", c) != NULL) {
+        cli_usage_error("too many overrides (at most %s)", "256");
+        return -1;
+    }
+    switch (c) {
+    case 'o': o->out = arg; return 1;
+    case 'n': o->ov[o->n_ov++] = (scenario_override){ "-n", "scenario.replications", arg }; return 1;
+    case 'S': o->ov[o->n_ov++] = (scenario_override){ "--seed", "scenario.seed", arg }; return 1;
+    case 'm': o->ov[o->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", arg }; return 1;
+    case 'f': o->ov[o->n_ov++] = (scenario_override){ "--firms", "scenario.firms", arg }; return 1;
+    case 's':
+        if (cli_parse_set((char *)arg, "--set", &o->ov[o->n_ov]))
+            return -1;
+        o->n_ov++;
+        return 1;
+    case 't': return cli_positive_long("--threads", arg, &o->threads) ? -1 : 1;
+    case 'b': return cli_positive_long("--block", arg, &o->block) ? -1 : 1;
+    case 'F': o->force = 1; return 1;
+    case 'q': o->quiet = 1; return 1;
+    }
+    return 0;
+}
+
 int cli_file_exists(const char *path)
 {
     struct stat s;

@@ -19,11 +19,7 @@
 #define MAX_VARY 8
 
 typedef struct run_args {
-    const char *out;
-    scenario_override ov[CLI_MAX_OVERRIDES];
-    size_t n_ov;
-    long threads, block;
-    int force, quiet;
+    cli_opts o;                /* -o, -n, --seed, --threads, --set, ... */
     double precision;          /* 0: off */
     long batch, max_reps;
     char *vary[MAX_VARY];      /* sweep: "section.key=v1,v2" (modified in place) */
@@ -36,44 +32,25 @@ typedef struct run_args {
 static int parse_args(int argc, char **argv, int sweep, run_args *a)
 {
     static const struct option opts[] = {
-        { "output", required_argument, NULL, 'o' },    { "replications", required_argument, NULL, 'n' },
-        { "seed", required_argument, NULL, 'S' },      { "threads", required_argument, NULL, 't' },
-        { "sampler", required_argument, NULL, 'm' },   { "set", required_argument, NULL, 's' },
-        { "firms", required_argument, NULL, 'f' },     { "block", required_argument, NULL, 'b' },
-        { "force", no_argument, NULL, 'F' },           { "quiet", no_argument, NULL, 'q' },
+        CLI_SHARED_OPTIONS,
         { "precision", required_argument, NULL, 'P' }, { "batch", required_argument, NULL, 'B' },
         { "max-replications", required_argument, NULL, 'M' }, { "vary", required_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);
-    a->out = sweep ? "sweep.h5" : "results.h5";
+    a->o.out = sweep ? "sweep.h5" : "results.h5";
     a->batch = 1000;
     a->max_reps = 1000000;
     int c;
     optind = 1;
     opterr = cluster_rank() == 0;              /* getopt's own messages: rank 0 only */
     while ((c = getopt_long(argc, argv, "o:n:", opts, NULL)) != -1) {
-        if (a->n_ov == CLI_MAX_OVERRIDES)
-            return cli_usage_error("too many overrides (at most %s)", "256");
+        int shared = cli_shared_option(c, optarg, &a->o);
+        if (shared < 0)
+            return PHX_EINPUT;
+        if (shared > 0)
+            continue;
         switch (c) {
-        case 'o': a->out = optarg; break;
-        case 'n': a->ov[a->n_ov++] = (scenario_override){ "-n", "scenario.replications", optarg }; break;
-        case 'S': a->ov[a->n_ov++] = (scenario_override){ "--seed", "scenario.seed", optarg }; break;
-        case 'm': a->ov[a->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", optarg }; break;
-        case 'f': a->ov[a->n_ov++] = (scenario_override){ "--firms", "scenario.firms", optarg }; break;
-        case 's':
-            if (cli_parse_set(optarg, "--set", &a->ov[a->n_ov]))
-                return PHX_EINPUT;
-            a->n_ov++;
-            break;
-        case 't':
-            if (cli_positive_long("--threads", optarg, &a->threads))
-                return PHX_EINPUT;
-            break;
-        case 'b':
-            if (cli_positive_long("--block", optarg, &a->block))
-                return PHX_EINPUT;
-            break;
         case 'B':
             if (cli_positive_long("--batch", optarg, &a->batch))
                 return PHX_EINPUT;
@@ -96,8 +73,6 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
                 return cli_usage_error("at most %s --vary options", "8");
             a->vary[a->n_vary++] = optarg;
             break;
-        case 'F': a->force = 1; break;
-        case 'q': a->quiet = 1; break;
         default: return cli_usage_error("%s: bad option", sweep ? "sweep" : "run");
         }
     }
@@ -113,9 +88,9 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
         return cli_usage_error("at most %s scenarios", "4096");
     if (a->precision > 0 && a->max_reps < a->batch)
         return cli_usage_error("--max-replications must be at least --batch%s", "");
-    if (!a->force && cli_file_exists(a->out)) {
+    if (!a->o.force && cli_file_exists(a->o.out)) {
         if (cluster_rank() == 0)
-            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->out);
+            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
         return PHX_EINPUT;
     }
     return PHX_OK;
@@ -131,7 +106,7 @@ static int agree_args(int st, run_args *a)
     if (st != PHX_OK && mine == PHX_OK)
         cli_report(&e);
     if (cluster_rank() != 0)
-        a->quiet = 1;
+        a->o.quiet = 1;
     return st;
 }
 
@@ -269,10 +244,10 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
     int st = PHX_OK;
     for (size_t i = 0; st == PHX_OK && i < n; i++) {
         void *shared = NULL;
-        run_options ro = { .threads = (int)a->threads, .block = (size_t)a->block,
-                           .progress = !a->quiet && isatty(STDERR_FILENO) };
+        run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
+                           .progress = !a->o.quiet && isatty(STDERR_FILENO) };
         sampler_parse(sc[i]->sampler, &ro.sampler);
-        if (!a->quiet && n > 1)
+        if (!a->o.quiet && n > 1)
             fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
         st = sc[i]->model->prepare(sc[i], &shared, e);
         if (st == PHX_OK && w != NULL)
@@ -292,7 +267,7 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
                 st = h5_writer_scenario_attr(w, "precision_reached", reached, e);
             if (st == PHX_OK && w != NULL)
                 st = h5_writer_scenario_attr(w, "precision_batch", (double)a->batch, e);
-            if (st == PHX_OK && !a->quiet)
+            if (st == PHX_OK && !a->o.quiet)
                 fprintf(stderr, "phoenix: %s after %zu replications (--precision %g)\n",
                         reached ? "precision reached" : "precision NOT reached", done, a->precision);
         } else if (st == PHX_OK) {
@@ -347,7 +322,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     h5_writer *w = NULL;
     int st = check_comparable(sc, n, a->precision > 0, &e);
     if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
-        st = h5_writer_open(&w, a->out, a->force, command_line, sc[0]->seed, &e);
+        st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     if (st == PHX_OK && w != NULL)
         guard_temp_file(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
@@ -364,10 +339,10 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)
         return cli_report(&e);
-    if (print_summary && !a->quiet) {
-        if (h5_summary_print(a->out, "table", stdout, &e))
+    if (print_summary && !a->o.quiet) {
+        if (h5_summary_print(a->o.out, "table", stdout, &e))
             return cli_report(&e);
-        printf("results: %s\n", a->out);
+        printf("results: %s\n", a->o.out);
     }
     return PHX_OK;
 }
@@ -388,7 +363,7 @@ int cli_run(int argc, char **argv, const char *command_line)
     scenario **sc = phx_calloc((size_t)a.n_files, sizeof *sc);
     phx_err e = { 0 };
     for (int i = 0; st == PHX_OK && i < a.n_files; i++)
-        st = scenario_load(&sc[i], a.files[i], models_all, models_n, a.ov, a.n_ov, &e);
+        st = scenario_load(&sc[i], a.files[i], models_all, models_n, a.o.ov, a.o.n_ov, &e);
     st = cluster_agree(st, &e);                /* every rank loads the (shared) files */
     st = st == PHX_OK ? run_and_write(sc, (size_t)a.n_files, &a, command_line, NULL) : cli_report(&e);
     free_set(sc, (size_t)a.n_files);
@@ -452,11 +427,11 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     char **names = phx_calloc(points, sizeof *names);
     phx_err e = { 0 };
     scenario *base = NULL;
-    st = scenario_load(&base, a.files[0], models_all, models_n, a.ov, a.n_ov, &e);
+    st = scenario_load(&base, a.files[0], models_all, models_n, a.o.ov, a.o.n_ov, &e);
     for (size_t p = 0; st == PHX_OK && p < points; p++) {
         scenario_override ov[CLI_MAX_OVERRIDES + MAX_VARY + 1];
-        memcpy(ov, a.ov, a.n_ov * sizeof *ov);
-        size_t n_ov = a.n_ov, rest = p;
+        memcpy(ov, a.o.ov, a.o.n_ov * sizeof *ov);
+        size_t n_ov = a.o.n_ov, rest = p;
         for (int k = a.n_vary - 1; k >= 0; k--) {       /* last lever varies fastest */
             ov[n_ov++] = (scenario_override){ "--vary", key[k], val[k][rest % (size_t)nval[k]] };
             rest /= (size_t)nval[k];
@@ -475,8 +450,8 @@ int cli_sweep(int argc, char **argv, const char *command_line)
             rest /= (size_t)nval[k];
         }
     }
-    if (st == PHX_OK && !a.quiet) {
-        printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, a.out);
+    if (st == PHX_OK && !a.o.quiet) {
+        printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, a.o.out);
         for (size_t p = 0; p < points; p++) {
             printf("  %s:", names[p]);
             for (int k = 0; k < a.n_vary; k++)
@@ -488,11 +463,11 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     sweep_grid grid = { key, (size_t)a.n_vary, grid_values };
     st = st == PHX_OK ? run_and_write(sc, points, &a, command_line, &grid) : cli_report(&e);
     free(grid_values);
-    if (st == PHX_OK && !a.quiet) {
-        if (h5_sweep_print(a.out, "table", stdout, &e))
+    if (st == PHX_OK && !a.o.quiet) {
+        if (h5_sweep_print(a.o.out, "table", stdout, &e))
             st = cli_report(&e);
         else
-            printf("results: %s\n", a.out);
+            printf("results: %s\n", a.o.out);
     }
     for (size_t p = 0; p < points; p++)
         free(names[p]);
