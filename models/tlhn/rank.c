@@ -19,49 +19,6 @@ static inline void swap(tlhn_rank_item *a, tlhn_rank_item *b)
     *b = t;
 }
 
-/* Quickselect (Hoare, median-of-three): afterwards a[k] is the item the sorted order puts at k,
- * with every item before it earlier and every item after it later. O(n) expected; a class
- * boundary needs no full sort. k >= n does nothing. */
-void tlhn_rank_select(tlhn_rank_item *a, size_t n, size_t k)
-{
-    if (k >= n)
-        return;
-    size_t lo = 0, hi = n - 1;
-    while (hi > lo) {
-        if (hi - lo < 16) {                     /* insertion sort of a short range */
-            for (size_t i = lo + 1; i <= hi; i++)
-                for (size_t j = i; j > lo && before(&a[j], &a[j - 1]); j--)
-                    swap(&a[j], &a[j - 1]);
-            return;
-        }
-        size_t mid = lo + (hi - lo) / 2;
-        if (before(&a[mid], &a[lo]))
-            swap(&a[mid], &a[lo]);
-        if (before(&a[hi], &a[lo]))
-            swap(&a[hi], &a[lo]);
-        if (before(&a[hi], &a[mid]))
-            swap(&a[hi], &a[mid]);
-        tlhn_rank_item pivot = a[mid];
-        size_t i = lo, j = hi;
-        for (;;) {                              /* a[lo] <= pivot <= a[hi] act as sentinels */
-            while (before(&a[i], &pivot))
-                i++;
-            while (before(&pivot, &a[j]))
-                j--;
-            if (i >= j)
-                break;
-            swap(&a[i], &a[j]);
-            i++;
-            j--;
-        }
-        /* now a[lo..j] <= pivot <= a[j+1..hi] */
-        if (k <= j)
-            hi = j;
-        else
-            lo = j + 1;
-    }
-}
-
 /* Insertion sort of a[lo..hi]. */
 static void insertion(tlhn_rank_item *a, size_t lo, size_t hi)
 {
@@ -127,6 +84,17 @@ void tlhn_rank_select_many(tlhn_rank_item *a, size_t n, const size_t *ks, size_t
             k[m++] = ks[i];
     if (n > 1)
         select_many(a, 0, n - 1, k, m);
+}
+
+/* Afterwards a[k] is the item the sorted order puts at k, with every item before it earlier
+ * and every item after it later: item k alone between two boundaries. O(n) expected; a quota
+ * needs no full sort. k >= n does nothing. */
+void tlhn_rank_select(tlhn_rank_item *a, size_t n, size_t k)
+{
+    if (k >= n)
+        return;
+    size_t ks[2] = { k, k + 1 };
+    tlhn_rank_select_many(a, n, ks, 2);
 }
 
 static int rank_cmp(const void *pa, const void *pb)
