@@ -23,21 +23,7 @@ import tempfile
 import h5py
 import numpy as np
 
-PHOENIX = os.environ.get("PHOENIX", "build/phoenix")
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def run(*args, expect=0):
-    p = subprocess.run([PHOENIX, *args], capture_output=True, text=True)
-    check(p.returncode == expect, f"{' '.join(args)}: exit {p.returncode}, want {expect}: {p.stderr.strip()}")
-    return p
-
+from phxtest import Z95, check, finish, run, wilson
 
 tmp = tempfile.mkdtemp(prefix="phoenix-compare-")
 plan = "scenarios/plan-2021-2023.ini"
@@ -119,13 +105,8 @@ def reached(h, n):
         x = g["metrics/" + names[i]][:n, -1]
         more = g["metrics/" + names[i]].attrs["direction"] in ("more", b"more")
         k = int(np.sum(x >= t) if more else np.sum(x <= t))
-        z = 1.959963984540054
-        pm = k / n
-        den = 1 + z * z / n
-        half_p = z * math.sqrt(pm * (1 - pm) / n + z * z / (4 * n * n)) / den
-        lo = 0 if k == 0 else max(0, (pm + z * z / (2 * n)) / den - half_p)
-        hi = 1 if k == n else min(1, (pm + z * z / (2 * n)) / den + half_p)
-        if z * np.std(x, ddof=1) / math.sqrt(n) > rel * abs(np.mean(x)) or (hi - lo) / 2 > rel:
+        lo, hi = wilson(k, n)
+        if Z95 * np.std(x, ddof=1) / math.sqrt(n) > rel * abs(np.mean(x)) or (hi - lo) / 2 > rel:
             return False
     return True
 
@@ -142,7 +123,4 @@ run("run", plan, "--precision", "2", "-o", f"{tmp}/p.h5", expect=2)
 run("run", plan, "--precision", "0.1", "--sampler", "lhs", "-o", f"{tmp}/p.h5", expect=2)
 
 subprocess.run(["rm", "-rf", tmp])
-if failures:
-    print(f"t_compare.py: {len(failures)} failure(s)")
-    sys.exit(1)
-print("t_compare.py: all checks passed")
+finish("t_compare.py")

@@ -26,23 +26,9 @@ import time
 import h5py
 import numpy as np
 
-PHOENIX = os.environ.get("PHOENIX", "build/phoenix")
+from phxtest import PHOENIX, check, finish, run
+
 PLAN = os.path.abspath("scenarios/plan-2021-2023.ini")
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def run(*args, expect=0):
-    p = subprocess.run([PHOENIX, *args], capture_output=True, text=True)
-    check(p.returncode == expect, f"{' '.join(args)}: exit {p.returncode}, want {expect}: {p.stderr.strip()}")
-    return p
-
-
 def rows_of(text):
     r = list(csv.reader(io.StringIO(text)))
     check(r and r[0] == ["quantity", "value", "lower", "upper"], "csv header quantity,value,lower,upper")
@@ -266,7 +252,4 @@ print(f"t_fund: plan, 1000 replications, {dt:.1f} s: rate for 90% {100 * r:.3f}%
 check(dt < 60, f"plan scenario took {dt:.0f} s")
 check(lo <= r <= hi and r > 0.01 and rows["p_solvent_at_scenario"][0] < 0.9, "plan: 1% is not enough")
 
-if failures:
-    print(f"t_fund: {len(failures)} failures")
-    sys.exit(1)
-print("t_fund: all checks passed")
+finish("t_fund")

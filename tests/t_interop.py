@@ -24,32 +24,15 @@ import h5py
 import numpy as np
 import xarray as xr
 
+from phxtest import Z95, check, failures, wilson
+
 BUILD = os.environ.get("BUILD") or "build"
 PHOENIX = os.environ.get("PHOENIX") or os.path.join(BUILD, "phoenix")
 FIXTURE = os.path.join(BUILD, "tests", "h5_fixture.h5")
-Z95 = 1.959963984540054          # two-sided 95% normal quantile, as stats_wilson uses
-
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
 
 def close(a, b, rtol=1e-12):
     return np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=rtol,
                        atol=0, equal_nan=True)
-
-
-def wilson(k, n, z=Z95):
-    p = k / n
-    z2n = z * z / n
-    den = 1 + z2n
-    mid = (p + z2n / 2) / den
-    half = z * math.sqrt(p * (1 - p) / n + z2n / (4 * n)) / den
-    return (0.0 if k == 0 else max(0.0, mid - half), 1.0 if k == n else min(1.0, mid + half))
 
 
 def column_stats(x, target, more):
