@@ -1,7 +1,7 @@
 # phoenix -- scenario simulation and forecasting engine.
 # CFLAGS/LDFLAGS stay the user's; the project's flags live in PHX_* variables.
 
-PKGS      := gsl hdf5 cunit inih nettle
+PKGS      := gsl hdf5 cunit inih nettle plplot xlsxwriter
 # MPI=1: the MPI build (OpenMPI, -DPHX_MPI) in its own folder, so serial and MPI objects never mix.
 MPI       ?= 0
 BUILD     := $(if $(filter 1,$(MPI)),build-mpi,build)
@@ -18,7 +18,7 @@ PHX_DEP   := -MMD -MP
 PHX_CFLAGS = $(PHX_STD) $(PHX_OPT) $(PHX_WARN) $(PHX_DEP) $(PHX_MPI) $(PKG_CFLAGS) $(SAN)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs-only-L hdf5 2>/dev/null) -lhdf5_hl \
-             $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+             $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 PHX_LDFLAGS = -fopenmp $(SAN)
 
 LIB_SRC   := $(wildcard engine/*.c) $(wildcard models/*.c) $(wildcard models/*/*.c) \
@@ -38,7 +38,8 @@ PHOENIX   := $(BUILD)/phoenix
 # Debian 12 packages: build, tests (interoperability checks with Debian's python3), tools.
 DEB_PKGS  := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev \
              librandom123-dev libinih-dev nettle-dev python3 python3-h5py python3-xarray \
-             python3-h5netcdf
+             python3-h5netcdf libcsv-dev libplplot-dev plplot-driver-cairo libxlsxwriter-dev \
+             fonts-noto-cjk libxml2-utils chromium clang libclang-rt-14-dev
 
 # The MPI build: OpenMPI's compiler flags and libraries through pkg-config (ompi-c), the
 # compiler stays $(CC). mpirun comes with openmpi-bin.
