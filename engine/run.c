@@ -59,8 +59,9 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
     if (B > n)
         B = n ? n : 1;
     size_t n_total = (size_t)sc->replications > first + n ? (size_t)sc->replications : first + n;
-    sampler *smp = sampler_alloc(o->sampler, sc, n_total, e);
-    if (smp == NULL)
+    const run_design *d = o->design;
+    sampler *smp = d ? NULL : sampler_alloc(o->sampler, sc, n_total, e);
+    if (d == NULL && smp == NULL)
         return e->status;
 
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
@@ -83,7 +84,10 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
         run_buf *cur = &buf[k % 2];
         cur->first = first + b0;
         cur->n = n - b0 < B ? n - b0 : B;
-        sampler_fill(smp, cur->first, cur->n, cur->theta);
+        if (d)
+            d->fill(d->ctx, sc, cur->first, cur->n, cur->theta);
+        else
+            sampler_fill(smp, cur->first, cur->n, cur->theta);
         memset(cur->rows, 0, cur->n * row_len * sizeof *cur->rows);
         if (cur->grows)
             memset(cur->grows, 0, cur->n * grow_len * sizeof *cur->grows);
@@ -101,7 +105,8 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
             for (size_t i = 0; i < cur->n; i++) {
                 replication_ctx rc = {
                     .seed = sc->seed,
-                    .replication = (uint32_t)(cur->first + i),
+                    .replication = d && d->stream ? d->stream(d->ctx, cur->first + i)
+                                                  : (uint32_t)(cur->first + i),
                     .theta = cur->theta + i * sc->n_slots,
                     .offset = sc->offset,
                     .year_first = sc->year_first,
@@ -140,6 +145,7 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
         free(buf[k].rows);
         free(buf[k].theta);
     }
-    sampler_free(smp);
+    if (smp)
+        sampler_free(smp);
     return st;
 }

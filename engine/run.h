@@ -23,6 +23,18 @@ typedef struct run_sink {
     int (*block)(void *ctx, const scenario *sc, const run_block *b, phx_err *e);
 } run_sink;
 
+/* Optional: the caller supplies each replication's parameters and random stream, instead of the
+ * scenario's sampler: sensitivity designs, calibration particles, posterior draws. */
+typedef struct run_design {
+    void *ctx;
+    /* Fill theta[i * sc->n_slots + slot] for design rows first..first+n-1. Called serially on the
+     * calling thread; must depend only on the row indices (not on how the range is split). */
+    void (*fill)(void *ctx, const scenario *sc, size_t first, size_t n, double *theta);
+    /* The random-stream index (replication_ctx.replication) of design row i: rows that share it
+     * share every model draw (common random numbers). NULL: row i uses stream i. */
+    uint32_t (*stream)(void *ctx, size_t i);
+} run_design;
+
 typedef struct run_options {
     int threads;                /* OpenMP threads; 0 = OpenMP's default */
     size_t block;               /* replications per block; 0 = a default (1024) */
@@ -32,6 +44,8 @@ typedef struct run_options {
      * the other threads go on: the MPI layer receives other ranks' blocks there. NULL: none. */
     void (*poll)(void *ctx);
     void *poll_ctx;
+    /* NULL: parameters from the scenario's sampler, row i on stream i. */
+    const run_design *design;
 } run_options;
 
 /* Run replications first..first+n-1 of `sc` with the model's prepared `shared` data, sending

@@ -169,6 +169,53 @@ static void test_split_ranges(void)
     scenario_free(sc);
 }
 
+/* A caller-supplied design: theta rows given in reverse order give the reference rows reversed,
+ * at any thread count and block size. */
+typedef struct { const double *theta; size_t n, n_slots; int streamed; } rev_design;
+
+static void rev_fill(void *ctx, const scenario *sc, size_t first, size_t n, double *theta)
+{
+    const rev_design *d = ctx;
+    for (size_t i = 0; i < n; i++)
+        memcpy(theta + i * d->n_slots, d->theta + (d->n - 1 - (first + i)) * d->n_slots,
+               d->n_slots * sizeof *theta);
+}
+
+static uint32_t rev_stream(void *ctx, size_t i)
+{
+    rev_design *d = ctx;
+    d->streamed++;
+    return (uint32_t)i;
+}
+
+static void test_design(void)
+{
+    scenario *sc = ishigami(1000, "mc");
+    double *theta;
+    double *ref = run_all(sc, 1, 0, SAMPLER_MC, &theta);
+    rev_design d = { theta, 1000, sc->n_slots, 0 };
+    run_design design = { &d, rev_fill, rev_stream };
+    for (int threads = 1; threads <= 3; threads += 2) {
+        keep_sink k = { sc->n_slots, 1, 0, NULL, NULL, 0 };
+        k.theta = malloc(1000 * k.n_slots * sizeof(double));
+        k.rows = malloc(1000 * sizeof(double));
+        run_options o = { .threads = threads, .block = threads == 1 ? 0 : 77, .design = &design };
+        run_sink sink = { &k, keep_block };
+        phx_err e = { 0 };
+        CU_ASSERT_EQUAL(run_replications(sc, NULL, 0, 1000, &o, &sink, &e), PHX_OK);
+        size_t bad = 0;
+        for (size_t i = 0; i < 1000; i++)
+            bad += k.rows[i] != ref[999 - i];
+        CU_ASSERT_EQUAL(bad, 0);
+        free(k.theta);
+        free(k.rows);
+    }
+    CU_ASSERT_EQUAL(d.streamed, 2000);
+    free(theta);
+    free(ref);
+    scenario_free(sc);
+}
+
 static void test_stats(void)
 {
     double x[] = { 5, 1, 4, 2, 3, 6, 7, 8, 9, 10 };
@@ -204,6 +251,7 @@ int main(void)
         { "Latin hypercube: one point per stratum, thread-invariant", test_lhs_strata },
         { "Sobol: smaller error of the mean than MC", test_sobol_beats_mc },
         { "split replication ranges give the same rows", test_split_ranges },
+        { "a caller-supplied design: its theta rows and streams", test_design },
         { "statistics: moments, quantiles, P(target), Wilson", test_stats },
         CU_TEST_INFO_NULL,
     };
