@@ -48,6 +48,24 @@ typedef struct run_options {
     const run_design *design;
 } run_options;
 
+/* What actually ran, recorded beside the (immutable) resolved scenario: the scenario says what
+ * was asked for, the record what was done and why it stopped (docs/output.md "The run record"). */
+#define RUN_STOP_COUNT "replications"            /* the scenario's replication count */
+#define RUN_STOP_PRECISION "precision reached"   /* --precision: the criterion held */
+#define RUN_STOP_MAX "max-replications"          /* --precision: the cap came first */
+#define RUN_STOP_PAIRED "paired"                 /* as many as the first scenario of the set */
+
+typedef struct run_record {
+    size_t replications;        /* replications done (rows written) */
+    const char *stopped;        /* one of RUN_STOP_* */
+    double precision_rel;       /* 0: no precision control */
+    size_t precision_batch;
+    int precision_reached;
+} run_record;
+
+/* The record of a run of the scenario's own replication count. */
+run_record run_record_of(const scenario *sc);
+
 /* Run replications first..first+n-1 of `sc` with the model's prepared `shared` data, sending
  * every block to `sink`. Memory is O(block), not O(n). The rows depend only on (scenario, seed,
  * replication index): never on threads or block size. Returns PHX_OK or fills `e`. */

@@ -937,3 +937,21 @@ const char *h5_writer_temp_path(const h5_writer *w)
 {
     return w->tmp;
 }
+
+int h5_writer_run_record(h5_writer *w, const run_record *rec, phx_err *e)
+{
+    h5u_quiet();
+    if (w->broken || w->sc == NULL)
+        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "no scenario open for its run record");
+    hid_t g = w->sc_group;
+    int st = h5u_attr_i64(g, "run_replications", (int64_t)rec->replications, w->path, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(g, "run_stopped", rec->stopped, w->path, e);
+    if (st == PHX_OK && rec->precision_rel > 0)
+        st = h5u_attr_f64(g, "precision_rel", rec->precision_rel, w->path, e);
+    if (st == PHX_OK && rec->precision_rel > 0)
+        st = h5u_attr_f64(g, "precision_reached", rec->precision_reached, w->path, e);
+    if (st == PHX_OK && rec->precision_rel > 0)
+        st = h5u_attr_f64(g, "precision_batch", (double)rec->precision_batch, w->path, e);
+    return h5w_broken(w, st);
+}
