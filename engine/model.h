@@ -45,6 +45,37 @@ typedef struct replication_ctx {
 #define THETA(rc, p) ((rc)->theta[(rc)->offset[(p)]])
 #define THETA_Y(rc, p, y) ((rc)->theta[(rc)->offset[(p)] + (size_t)(y)])
 
+/* ---- what sizing a fund needs (phoenix fund), declared by a model that has one ------------- */
+
+/* A lever: a parameter whose smallest value meeting a requirement is sought. */
+typedef struct model_lever {
+    const char *word;              /* its name on the command line (--solve WORD) */
+    const char *param;             /* the parameter solved for (a numeric scalar) */
+    const char *unit;              /* of the parameter, for reports */
+    int percent;                   /* shown in per cent (a share) */
+    const char *breakeven_metric;  /* each replication's break-even value of it (last year) */
+    double max;                    /* the search gives up beyond this */
+    double start;                  /* first value tried when the scenario's own is 0 */
+    /* d balance / d value in year index y of one replication (its theta and row). */
+    double (*slope)(const struct scenario *sc, const double *theta, const double *row, int y);
+    /* Can `sc` be sized with this lever (something for it to act on)? PHX_OK or fills `e`
+     * naming file, line and key. NULL: always. */
+    int (*check)(const struct scenario *sc, phx_err *e);
+} model_lever;
+
+typedef struct model_sizing {
+    const char *what;              /* "the 腾笼换鸟 fund", for messages */
+    const char *switch_param;      /* off|on choice: on, money limits what the model does */
+    const char *switch_note;       /* what the switch on means, for messages */
+    const char *balance_metric;    /* year-end balance (solvent: >= 0 in every year) */
+    const char *balance_stem;      /* report rows: <stem><suffix>, <stem>_at_answer<suffix> */
+    const char *money_suffix;      /* "_yi": the money unit's tag in report row names */
+    const char *money_unit;        /* "亿元": of the balance and the break-even capital */
+    const char *balance_title;     /* "fund balance (亿元)" */
+    const model_lever *levers;     /* levers[0] is the default */
+    size_t n_levers;
+} model_sizing;
+
 /* A model. Output layout of one replication:
  *   row[m * n_years + y]                               for every metric m of the table
  *   group_row[(g_m * n_years + y) * n_groups + d]      for the g_m-th metric flagged METRIC_BY_GROUP
@@ -75,7 +106,12 @@ typedef struct model_type {
      * previous contents, the thread or other replications. Returns PHX_OK or PHX_ERUN. */
     int (*simulate)(const void *shared, void *scratch, const replication_ctx *rc, double *row,
                     double *group_row);
+    /* What sizing its fund needs (phoenix fund); NULL: the model has no fund. */
+    const model_sizing *sizing;
 } model_type;
+
+/* The lever of `m`'s sizing called `word`, or NULL (also when m has no sizing). */
+const model_lever *model_lever_find(const model_type *m, const char *word);
 
 /* Number of metrics flagged METRIC_BY_GROUP. */
 size_t model_n_group_metrics(const model_type *m);

@@ -661,4 +661,5 @@ const model_type model_tlhn = {
     .scratch_alloc = tlhn_scratch_alloc,
     .scratch_free = tlhn_scratch_free,
     .simulate = tlhn_simulate,
+    .sizing = &tlhn_sizing,
 };

@@ -229,4 +229,7 @@ static inline void tlhn_add(tlhn_scratch *s, int m, int d, double v)
  * when c = 0 or m is 0 or 1. */
 double tlhn_share_draw(gsl_rng *r, double m, double c);
 
+/* sizing.c: what `phoenix fund` needs (levers, break-even metrics, balance response). */
+extern const model_sizing tlhn_sizing;
+
 #endif
