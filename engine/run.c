@@ -41,6 +41,7 @@ static void progress_draw(size_t done, size_t total, double t0)
 typedef struct run_buf {
     size_t first, n;
     double *theta, *rows, *grows;
+    uint32_t *stream;          /* each replication's random-stream index */
     int *status;
 } run_buf;
 
@@ -91,6 +92,7 @@ static int run_state_init(run_state *r, const scenario *sc, const void *shared, 
         r->buf[k].rows = phx_malloc(B * r->row_len * sizeof *r->buf[k].rows + 1);
         r->buf[k].grows = r->grow_len ? phx_malloc(B * r->grow_len * sizeof *r->buf[k].grows) : NULL;
         r->buf[k].status = phx_malloc(B * sizeof *r->buf[k].status);
+        r->buf[k].stream = phx_malloc(B * sizeof *r->buf[k].stream);
     }
     r->scratch = phx_calloc((size_t)r->threads, sizeof *r->scratch);
     for (int t = 0; t < r->threads; t++)     /* per-thread scratch: allocated once, here */
@@ -106,6 +108,7 @@ static void run_state_free(run_state *r)
     free(r->scratch);
     for (int k = 0; k < 2; k++) {
         free(r->buf[k].status);
+        free(r->buf[k].stream);
         free(r->buf[k].grows);
         free(r->buf[k].rows);
         free(r->buf[k].theta);
@@ -114,7 +117,8 @@ static void run_state_free(run_state *r)
         sampler_free(r->smp);
 }
 
-/* Parameters of block `cur` (design or sampler) and zeroed rows. */
+/* Parameters and random streams of block `cur` (design or sampler), serially on the calling
+ * thread, and zeroed rows. */
 static void run_fill(run_state *r, run_buf *cur)
 {
     const run_design *d = r->o->design;
@@ -122,6 +126,8 @@ static void run_fill(run_state *r, run_buf *cur)
         d->fill(d->ctx, r->sc, cur->first, cur->n, cur->theta);
     else
         sampler_fill(r->smp, cur->first, cur->n, cur->theta);
+    for (size_t i = 0; i < cur->n; i++)
+        cur->stream[i] = d && d->stream ? d->stream(d->ctx, cur->first + i) : (uint32_t)(cur->first + i);
     memset(cur->rows, 0, cur->n * r->row_len * sizeof *cur->rows);
     if (cur->grows)
         memset(cur->grows, 0, cur->n * r->grow_len * sizeof *cur->grows);
@@ -137,10 +143,9 @@ static int run_hand(run_state *r, const run_buf *b, phx_err *e)
 static void run_one(run_state *r, run_buf *cur, size_t i, int tid)
 {
     const scenario *sc = r->sc;
-    const run_design *d = r->o->design;
     replication_ctx rc = {
         .seed = sc->seed,
-        .replication = d && d->stream ? d->stream(d->ctx, cur->first + i) : (uint32_t)(cur->first + i),
+        .replication = cur->stream[i],
         .theta = cur->theta + i * sc->n_slots,
         .offset = sc->offset,
         .year_first = sc->year_first,

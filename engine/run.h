@@ -31,7 +31,8 @@ typedef struct run_design {
      * calling thread; must depend only on the row indices (not on how the range is split). */
     void (*fill)(void *ctx, const scenario *sc, size_t first, size_t n, double *theta);
     /* The random-stream index (replication_ctx.replication) of design row i: rows that share it
-     * share every model draw (common random numbers). NULL: row i uses stream i. */
+     * share every model draw (common random numbers). Called serially on the calling thread,
+     * once per row run, before the row is simulated. NULL: row i uses stream i. */
     uint32_t (*stream)(void *ctx, size_t i);
 } run_design;
 

@@ -1,6 +1,7 @@
 /* fund.c -- `phoenix fund`: the solvency analysis of one run's break-even values, the report
  * (terminal table and CSV rows) and its /fund group in the results file (docs/output.md). */
 #include "fund.h"
+#include "table.h"
 #include "../models/models.h"
 #include "h5util.h"
 #include "h5w.h"
@@ -284,27 +285,53 @@ static const char *fmt_answer(const fund_report *r, double v, char *buf, size_t 
     return fmt_value(r, v, buf, n);
 }
 
-/* "  label   0.900  [0.881, 0.917]" (n/a when not computed). */
-static void print_p(FILE *out, const char *label, double p, double lo, double hi, const char *tail)
+/* A row "label   0.900  [0.881, 0.917]" (n/a when not computed) of the P table `t`
+ * (columns: label, P, interval, note), printed by the table printer (output/table.h). */
+static void print_p(text_table *t, const char *label, double p, double lo, double hi, const char *tail)
 {
-    if (isnan(p))
-        fprintf(out, "    %-40s n/a\n", label);
-    else
-        fprintf(out, "    %-40s %.3f  [%.3f, %.3f]%s\n", label, p, lo, hi, tail);
+    char lab[192], pv[32] = "n/a", ci[64] = "";
+    snprintf(lab, sizeof lab, "  %s", label);
+    if (!isnan(p)) {
+        snprintf(pv, sizeof pv, "%.3f", p);
+        snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
+    }
+    const char *row[] = { lab, pv, ci, tail };
+    table_row(t, row);
+}
+
+static void p_table(text_table *t)
+{
+    static const char *const head[] = { "", "P", "95% interval", "" };
+    static const int right[] = { 0, 1, 0, 0 };
+    table_init(t, 4, head, right);
 }
 
 static void print_fan(const fund_report *r, const double *fan, const char *label, FILE *out)
 {
-    fprintf(out, "  %s %s\n    %-6s", sizing_of(r)->balance_title, label, "year");
-    for (int q = 0; q < STATS_NQ; q++)
-        fprintf(out, " %7.0f%%", 100 * stats_q_levels[q]);
-    fputc('\n', out);
-    for (int y = 0; y < r->n_years; y++) {
-        fprintf(out, "    %-6d", r->year_first + y);
-        for (int q = 0; q < STATS_NQ; q++)
-            fprintf(out, " %8.1f", fan[(size_t)y * STATS_NQ + (size_t)q]);
-        fputc('\n', out);
+    fprintf(out, "  %s %s\n", sizing_of(r)->balance_title, label);
+    const char *head[1 + STATS_NQ];
+    int right[1 + STATS_NQ];
+    char qs[STATS_NQ][16], cells[1 + STATS_NQ][32];
+    head[0] = "  year";
+    right[0] = 0;
+    for (int q = 0; q < STATS_NQ; q++) {
+        snprintf(qs[q], sizeof qs[q], "%.0f%%", 100 * stats_q_levels[q]);
+        head[1 + q] = qs[q];
+        right[1 + q] = 1;
     }
+    text_table t;
+    table_init(&t, 1 + STATS_NQ, head, right);
+    for (int y = 0; y < r->n_years; y++) {
+        const char *row[1 + STATS_NQ];
+        snprintf(cells[0], sizeof cells[0], "  %d", r->year_first + y);
+        for (int q = 0; q < STATS_NQ; q++)
+            snprintf(cells[1 + q], sizeof cells[1 + q], "%.1f", fan[(size_t)y * STATS_NQ + (size_t)q]);
+        for (int c = 0; c <= STATS_NQ; c++)
+            row[c] = cells[c];
+        table_row(&t, row);
+    }
+    table_print_text(&t, out);
+    table_free(&t);
 }
 
 static void print_header(const fund_report *r, FILE *out)
@@ -338,18 +365,24 @@ static void print_table(const fund_report *r, FILE *out)
     else if (!isfinite(r->answer))
         fprintf(out, "  no finite value reaches %g\n", r->confidence);
     fprintf(out, "  %s\n", pname);
-    print_p(out, "at the answer", r->p_answer, r->p_answer_lo, r->p_answer_hi, "");
-    print_p(out, "at 0.9 x the answer", r->p_below, r->p_below_lo, r->p_below_hi, "");
-    print_p(out, "at 1.1 x the answer", r->p_above, r->p_above_lo, r->p_above_hi, "");
+    text_table pt;
+    p_table(&pt);
+    print_p(&pt, "at the answer", r->p_answer, r->p_answer_lo, r->p_answer_hi, "");
+    print_p(&pt, "at 0.9 x the answer", r->p_below, r->p_below_lo, r->p_below_hi, "");
+    print_p(&pt, "at 1.1 x the answer", r->p_above, r->p_above_lo, r->p_above_hi, "");
     snprintf(label, sizeof label, "at the scenario's %s", fmt_value(r, r->scenario_value, a, sizeof a));
-    print_p(out, label, r->p_scenario, r->p_scenario_lo, r->p_scenario_hi,
-            r->p_scenario >= r->confidence ? "  -> enough" : "  -> NOT enough");
+    print_p(&pt, label, r->p_scenario, r->p_scenario_lo, r->p_scenario_hi,
+            r->p_scenario >= r->confidence ? "-> enough" : "-> NOT enough");
     if (r->mode == FUND_TARGETS) {
         snprintf(label, sizeof label, "at %s (bracket below the answer)", fmt_value(r, r->bracket, a, sizeof a));
         if (!isnan(r->bracket))
-            print_p(out, label, r->p_bracket, r->p_bracket_lo, r->p_bracket_hi, "");
-        print_p(out, "with money to spare (constrained off)", r->p_ceiling, r->p_ceiling_lo,
+            print_p(&pt, label, r->p_bracket, r->p_bracket_lo, r->p_bracket_hi, "");
+        print_p(&pt, "with money to spare (constrained off)", r->p_ceiling, r->p_ceiling_lo,
                 r->p_ceiling_hi, "");
+    }
+    table_print_rows(&pt, out);
+    table_free(&pt);
+    if (r->mode == FUND_TARGETS) {
         fprintf(out, "  %s non-decreasing over the %zu values run: %s; replications meeting the targets "
                      "at one value and not at a larger one: %zu\n", pname, r->n_evals,
                 r->monotone ? "yes" : "NO", r->n_not_monotone);

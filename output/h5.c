@@ -4,6 +4,7 @@
 #include "h5.h"
 #include "h5util.h"
 #include "h5w.h"
+#include "../engine/outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -253,59 +254,22 @@ static int h5w_root_attrs(h5_writer *w, const char *command_line, uint64_t seed,
     return PHX_OK;
 }
 
-/* Create the temporary file next to `path`, readable as an ordinary new file would be. */
-static int h5w_mktemp(h5_writer *w, phx_err *e)
-{
-    size_t n = strlen(w->path) + sizeof ".tmp.XXXXXX";
-    w->tmp = phx_malloc(n);
-    snprintf(w->tmp, n, "%s.tmp.XXXXXX", w->path);
-    int fd = mkstemp(w->tmp);
-    if (fd < 0) {
-        int err = errno;
-        free(w->tmp);
-        w->tmp = NULL;
-        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot create a temporary file: %s",
-                        strerror(err));
-    }
-    mode_t mask = umask(0);   /* mkstemp makes 0600; the result should look like any new file */
-    umask(mask);
-    int bad = fchmod(fd, 0666 & ~mask) != 0;
-    int err = errno;
-    if (close(fd) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
-    if (bad)
-        return phx_fail(e, PHX_ERUN, w->tmp, 0, NULL, "cannot prepare temporary file: %s",
-                        strerror(err));
-    return PHX_OK;
-}
-
 int h5_writer_open(h5_writer **out, const char *path, int force, const char *command_line,
                    uint64_t seed, phx_err *e)
 {
-    struct stat st_path;
     *out = NULL;
     h5u_quiet();
-    if (path == NULL || path[0] == '\0')
-        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "no output file name");
-    if (lstat(path, &st_path) == 0) {
-        if (!force)
-            return phx_fail(e, PHX_EINPUT, path, 0, NULL, "exists; use --force to overwrite");
-        if (S_ISDIR(st_path.st_mode))
-            return phx_fail(e, PHX_EINPUT, path, 0, NULL, "is a directory");
-    }
+    phx_outfile of;
+    int st = outfile_open(&of, path, force, e);   /* the rules of every output file */
+    if (st != PHX_OK)
+        return st;
     h5_writer *w = phx_calloc(1, sizeof *w);
-    w->path = phx_strdup(path);
-    w->force = force;
+    w->out = of;
+    w->path = of.path;
+    w->tmp = of.tmp;
     w->file = w->scenarios = w->sc_group = w->params = -1;
     for (size_t i = 0; i < H5W_REP_SCALES; i++)
         w->rep[i] = -1;
-    int st = h5w_mktemp(w, e);
-    if (st != PHX_OK) {
-        h5_writer_abort(w);
-        return st;
-    }
     /* SEMI: H5Fclose fails if an object is still open, so a leak shows up as an error. */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* The metadata cache (chunk indexes) would grow with the number of chunks, i.e. with the
@@ -838,32 +802,6 @@ int h5_writer_end_scenario(h5_writer *w, phx_err *e)
 
 /* ---- commit / abort -------------------------------------------------------------------- */
 
-/* Move the finished temporary file to its final name. Without force, link() refuses to
- * replace a file that appeared since h5_writer_open(); filesystems without hard links fall
- * back to a check and rename(). */
-static int h5w_place(h5_writer *w, phx_err *e)
-{
-    if (w->force) {
-        if (rename(w->tmp, w->path) != 0)
-            return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot rename %s: %s", w->tmp,
-                            strerror(errno));
-        return PHX_OK;
-    }
-    if (link(w->tmp, w->path) == 0) {
-        unlink(w->tmp);
-        return PHX_OK;
-    }
-    if (errno == EEXIST)
-        return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "exists; use --force to overwrite");
-    struct stat st;
-    if (lstat(w->path, &st) == 0)
-        return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "exists; use --force to overwrite");
-    if (rename(w->tmp, w->path) != 0)
-        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot rename %s: %s", w->tmp,
-                        strerror(errno));
-    return PHX_OK;
-}
-
 int h5_writer_commit(h5_writer *w, phx_err *e)
 {
     int st = PHX_OK;
@@ -886,14 +824,12 @@ int h5_writer_commit(h5_writer *w, phx_err *e)
         else
             st = h5u_fail(e, w->path, "cannot close %s", w->tmp);
     }
-    if (st == PHX_OK)
-        st = h5w_place(w, e);
+    if (st == PHX_OK && (st = outfile_commit(&w->out, e)) != PHX_OK)
+        w->path = w->tmp = NULL;               /* outfile_commit deleted and freed them */
     if (st != PHX_OK) {
         h5_writer_abort(w);
         return st;
     }
-    free(w->tmp);
-    free(w->path);
     free(w);
     return PHX_OK;
 }
@@ -918,10 +854,7 @@ void h5_writer_abort(h5_writer *w)
         }
         h5u_close(w->file);
     }
-    if (w->tmp != NULL)
-        unlink(w->tmp);
-    free(w->tmp);
-    free(w->path);
+    outfile_abort(&w->out);
     free(w);
 }
 

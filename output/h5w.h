@@ -5,13 +5,14 @@
 
 #include <hdf5.h>
 #include "h5.h"
+#include "../engine/outfile.h"
 
 #define H5W_REP_SCALES 3     /* replication scale copies: scenario group, metrics/, groups/ */
 
 struct h5_writer {
-    char *path;                 /* final name */
-    char *tmp;                  /* "<path>.tmp.XXXXXX", where the data goes until commit */
-    int force;
+    phx_outfile out;            /* the temporary file and its final name (engine/outfile.h) */
+    char *path;                 /* out.path: final name */
+    char *tmp;                  /* out.tmp: "<path>.tmp.XXXXXX", where the data goes until commit */
     hid_t file;
     hid_t scenarios;            /* /scenarios */
     int broken;                 /* a call failed: only h5_writer_abort() is left */

@@ -1,5 +1,6 @@
 /* summary.c -- `phoenix summary`: the last year of every scenario in a results file, as an
  * aligned text table, CSV or Markdown. Reads only the small summary/ datasets. */
+#include "table.h"
 #include "h5.h"
 #include "h5util.h"
 
@@ -204,143 +205,6 @@ static void sum_prob(char *buf, size_t n, double p)
         snprintf(buf, n, "%.3f", p);
 }
 
-/* ---- a small table of text cells ------------------------------------------------------- */
-
-#define SUM_MAXCOL 16
-
-typedef struct sum_table {
-    size_t ncol, nrow, cap;
-    const char *head[SUM_MAXCOL];
-    int right[SUM_MAXCOL];   /* right-aligned (numbers)? */
-    char **cell;             /* nrow x ncol */
-} sum_table;
-
-static void sum_table_init(sum_table *t, size_t ncol, const char *const *head, const int *right)
-{
-    memset(t, 0, sizeof *t);
-    t->ncol = ncol;
-    for (size_t c = 0; c < ncol; c++) {
-        t->head[c] = head[c];
-        t->right[c] = right[c];
-    }
-}
-
-/* Append a row of ncol cells (copied). */
-static void sum_table_row(sum_table *t, const char *const *cells)
-{
-    if (t->nrow == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 8;
-        t->cell = phx_realloc(t->cell, t->cap * t->ncol * sizeof *t->cell);
-    }
-    for (size_t c = 0; c < t->ncol; c++)
-        t->cell[t->nrow * t->ncol + c] = phx_strdup(cells[c]);
-    t->nrow++;
-}
-
-static void sum_table_free(sum_table *t)
-{
-    for (size_t i = 0; i < t->nrow * t->ncol; i++)
-        free(t->cell[i]);
-    free(t->cell);
-}
-
-/* Columns a UTF-8 string takes on a terminal: East Asian wide characters (亿元, 区) take two. */
-static size_t sum_width(const char *s)
-{
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned long c;
-        int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 1;
-        c = len == 1 ? *p : (unsigned long)(*p & (0x7f >> len));
-        for (int k = 1; k < len; k++) {
-            if ((p[k] & 0xc0) != 0x80) {   /* malformed: count the byte and move on */
-                len = 1;
-                break;
-            }
-            c = (c << 6) | (p[k] & 0x3f);
-        }
-        p += len;
-        int wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-                   (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-                   (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-                   (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
-        w += wide ? 2 : 1;
-    }
-    return w;
-}
-
-static void sum_pad(FILE *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fputc(' ', out);
-}
-
-/* Aligned text: columns two spaces apart, a rule under the header. */
-static void sum_table_print_text(const sum_table *t, FILE *out)
-{
-    size_t w[SUM_MAXCOL];
-    for (size_t c = 0; c < t->ncol; c++) {
-        w[c] = sum_width(t->head[c]);
-        for (size_t r = 0; r < t->nrow; r++) {
-            size_t k = sum_width(t->cell[r * t->ncol + c]);
-            w[c] = k > w[c] ? k : w[c];
-        }
-    }
-    for (size_t r = 0; r <= t->nrow + 1; r++) {
-        fputs("  ", out);
-        for (size_t c = 0; c < t->ncol; c++) {
-            const char *s = r == 0 ? t->head[c] : r == 1 ? NULL : t->cell[(r - 2) * t->ncol + c];
-            if (s == NULL) {                                   /* the rule */
-                for (size_t i = 0; i < w[c]; i++)
-                    fputc('-', out);
-            } else {
-                size_t pad = w[c] - sum_width(s);
-                if (t->right[c])
-                    sum_pad(out, pad);
-                fputs(s, out);
-                if (!t->right[c] && c + 1 < t->ncol)
-                    sum_pad(out, pad);
-            }
-            if (c + 1 < t->ncol)
-                fputs("  ", out);
-        }
-        fputc('\n', out);
-    }
-}
-
-static void sum_md_cell(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', out);
-        fputc(*s, out);
-    }
-}
-
-static void sum_table_print_md(const sum_table *t, FILE *out)
-{
-    fputs("|", out);
-    for (size_t c = 0; c < t->ncol; c++) {
-        fputc(' ', out);
-        sum_md_cell(out, t->head[c]);
-        fputs(" |", out);
-    }
-    fputs("\n|", out);
-    for (size_t c = 0; c < t->ncol; c++)
-        fputs(t->right[c] ? "---:|" : "---|", out);
-    fputc('\n', out);
-    for (size_t r = 0; r < t->nrow; r++) {
-        fputs("|", out);
-        for (size_t c = 0; c < t->ncol; c++) {
-            fputc(' ', out);
-            sum_md_cell(out, t->cell[r * t->ncol + c]);
-            fputs(" |", out);
-        }
-        fputc('\n', out);
-    }
-}
-
 /* ---- the three formats ----------------------------------------------------------------- */
 
 /* Value of [m, last year] in an nm x ny array; quantile j of [m, last year]. */
@@ -355,15 +219,15 @@ static void sum_target_text(char *buf, size_t n, const sum_scenario *s, size_t m
 }
 
 /* The two tables of one scenario: metrics with a target, then the others. */
-static void sum_tables(const sum_scenario *s, sum_table *tt, sum_table *to)
+static void sum_tables(const sum_scenario *s, text_table *tt, text_table *to)
 {
     static const char *const th[] = { "metric", "unit", "target", "median", "90% interval",
                                        "P(target met)", "95% CI" };
     static const int tr[] = { 0, 0, 1, 1, 1, 1, 1 };
     static const char *const oh[] = { "metric", "unit", "mean", "median", "90% interval" };
     static const int orr[] = { 0, 0, 1, 1, 1 };
-    sum_table_init(tt, 7, th, tr);
-    sum_table_init(to, 5, oh, orr);
+    table_init(tt, 7, th, tr);
+    table_init(to, 5, oh, orr);
     for (size_t m = 0; m < s->nm; m++) {
         char tg[96], med[64], iv[160], p[32], ci[96], mean[64], lo[32], hi[32];
         sum_num(med, sizeof med, SUM_Q(s, m, s->q50));
@@ -375,18 +239,18 @@ static void sum_tables(const sum_scenario *s, sum_table *tt, sum_table *to)
             sum_prob(hi, sizeof hi, SUM_LAST(s, s->p_hi, m));
             snprintf(ci, sizeof ci, "%s – %s", lo, hi);
             const char *row[] = { s->metric[m], s->unit[m], tg, med, iv, p, ci };
-            sum_table_row(tt, row);
+            table_row(tt, row);
         } else {
             sum_num(mean, sizeof mean, SUM_LAST(s, s->mean, m));
             const char *row[] = { s->metric[m], s->unit[m], mean, med, iv };
-            sum_table_row(to, row);
+            table_row(to, row);
         }
     }
 }
 
 static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
 {
-    sum_table tt, to;
+    text_table tt, to;
     char years[64];
     sum_tables(s, &tt, &to);
     if (s->year_first == s->year_last)
@@ -403,24 +267,24 @@ static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
     if (tt.nrow > 0) {
         if (f == SUM_MD) {
             fputs("Targets:\n\n", out);
-            sum_table_print_md(&tt, out);
+            table_print_md(&tt, out);
         } else {
             fputs("\n targets\n", out);
-            sum_table_print_text(&tt, out);
+            table_print_text(&tt, out);
         }
     }
     if (to.nrow > 0) {
         if (f == SUM_MD) {
             fputs(tt.nrow > 0 ? "\nOther metrics:\n\n" : "Metrics:\n\n", out);
-            sum_table_print_md(&to, out);
+            table_print_md(&to, out);
         } else {
             fputs(tt.nrow > 0 ? "\n other metrics\n" : "\n metrics\n", out);
-            sum_table_print_text(&to, out);
+            table_print_text(&to, out);
         }
     }
     fputc('\n', out);
-    sum_table_free(&tt);
-    sum_table_free(&to);
+    table_free(&tt);
+    table_free(&to);
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
@@ -529,8 +393,8 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
             static const char *const head[] = { "metric", "unit", "median a", "median b", "mean b − a",
                                                 "paired SE", "unpaired SE", "P(b better)" };
             static const int right[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
-            sum_table t;
-            sum_table_init(&t, 8, head, right);
+            text_table t;
+            table_init(&t, 8, head, right);
             int any_target = 0;
             for (size_t m = 0; m < a->nm; m++)
                 any_target |= !isnan(a->target[m]);
@@ -546,19 +410,19 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
                 sum_num(c[4], 64, seu[k]);
                 sum_prob(c[5], 64, pb[k]);
                 const char *row[] = { a->metric[m], a->unit[m], c[0], c[1], c[2], c[3], c[4], c[5] };
-                sum_table_row(&t, row);
+                table_row(&t, row);
             }
             if (f == SUM_MD) {
                 fprintf(out, "### %s compared with %s\n\nPaired on the same replications; values for %d.\n\n",
                         bn, an, (int)a->year_last);
-                sum_table_print_md(&t, out);
+                table_print_md(&t, out);
             } else {
                 fprintf(out, "comparison: b = %s vs a = %s (paired, common random numbers; values for %d)\n",
                         bn, an, (int)a->year_last);
-                sum_table_print_text(&t, out);
+                table_print_text(&t, out);
             }
             fputc('\n', out);
-            sum_table_free(&t);
+            table_free(&t);
         }
         free(an);
         free(bn);
@@ -664,8 +528,8 @@ int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e)
     if (st == PHX_OK) {
         static const char *const head[] = { "point", "levers", "metric", "target", "mean", "P(target met)" };
         static const int right[] = { 0, 0, 0, 1, 1, 1 };
-        sum_table t;
-        sum_table_init(&t, 6, head, right);
+        text_table t;
+        table_init(&t, 6, head, right);
         int any = 0;
         for (size_t m = 0; m < nmet; m++)
             any |= !isnan(target[m]);
@@ -682,16 +546,16 @@ int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e)
                 sum_num(mv, sizeof mv, mean[p * nmet + m]);
                 sum_prob(pv, sizeof pv, pt[p * nmet + m]);
                 const char *row[] = { points[p], lv, metrics[m], tv, mv, pv };
-                sum_table_row(&t, row);
+                table_row(&t, row);
             }
         }
         fprintf(out, md ? "### Sweep grid (values for %lld)\n\n" : "sweep grid (values for %lld)\n",
                 (long long)year);
         if (md)
-            sum_table_print_md(&t, out);
+            table_print_md(&t, out);
         else
-            sum_table_print_text(&t, out);
-        sum_table_free(&t);
+            table_print_text(&t, out);
+        table_free(&t);
     }
     if (values) {
         for (size_t i = 0; i < np * nl; i++)
