@@ -136,7 +136,7 @@ static int run_all(const scenario *sc, const void *shared, const fund_args *a, s
 {
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
                        .progress = progress && !a->o.quiet && isatty(STDERR_FILENO) };
-    sampler_parse(sc->sampler, &ro.sampler);
+    ro.sampler = (sampler_kind)sc->sampler_kind;
     run_sink sink = sizing_sink_of(s);
     return run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, e);
 }

@@ -151,7 +151,7 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h
     void *shared = NULL;
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
                        .progress = !a->o.quiet && isatty(STDERR_FILENO) };
-    sampler_parse(sc[i]->sampler, &ro.sampler);
+    ro.sampler = (sampler_kind)sc[i]->sampler_kind;
     int by_precision = a->precision > 0 && i == 0;
     if (!a->o.quiet && n > 1)
         fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);

@@ -42,6 +42,7 @@ typedef struct scenario {
     uint64_t seed;                 /* [scenario] seed (default 20211228) */
     char *firms;                   /* [scenario] firms: "synthetic" or a path usable from the cwd */
     char *sampler;                 /* [scenario] sampler: mc | lhs | sobol (default mc) */
+    int sampler_kind;              /* the same, parsed once: a sampler_kind (sampler.h) */
 
     scenario_value *values;        /* one per model parameter, model table order */
     size_t *offset;                /* offset[p]: first theta slot of parameter p */
