@@ -10,6 +10,7 @@
 #include "scenario.h"
 
 #define MAX_BASE_DEPTH 64
+#define MAX_YEARS 200         /* the longest horizon (and per-year list) */
 
 /* One `key = value` as found in a file or on the command line. */
 typedef struct entry {
@@ -42,5 +43,11 @@ char *path_relative_to(const char *path, const char *rel);
 /* The entry for `key` that wins (the last one), or NULL. */
 const entry *find_entry(const loader *L, const char *key);
 void loader_free(loader *L);
+
+/* scenario_keys.c: read the [scenario] section of the entries into `sc` (model, name, years...). */
+int scenario_section_parse(scenario *sc, const loader *L, const model_type *const *models,
+                           size_t n_models, phx_err *e);
+/* Is `key` (without "scenario.") a [scenario] key? If not, `known` lists them. */
+int scenario_key_known(const char *key, char *known, size_t n);
 
 #endif

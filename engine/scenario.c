@@ -16,7 +16,6 @@
 #include <string.h>
 #include <nettle/sha2.h>
 
-#define MAX_YEARS 200
 
 /* ---- values ---------------------------------------------------------------------------------- */
 
@@ -110,170 +109,6 @@ static int parse_value(scenario *sc, const param_def *pd, scenario_value *sv, ph
     return st;
 }
 
-/* ---- the [scenario] section -------------------------------------------------------------- */
-
-static int parse_years(scenario *sc, const entry *en, phx_err *e)
-{
-    long a, b;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", en->value);
-    char *dash = strchr(buf, '-');
-    if (dash) {
-        *dash = '\0';
-        if (phx_parse_long(phx_trim(buf), &a) || phx_parse_long(phx_trim(dash + 1), &b))
-            return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                            "'%s' is not a year range like 2021-2023", en->value);
-    } else if (phx_parse_long(phx_trim(buf), &a) == 0) {
-        b = a;
-    } else {
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "'%s' is not a year range like 2021-2023", en->value);
-    }
-    if (a < 1900 || b > 2200 || b < a || b - a + 1 > MAX_YEARS)
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "years %ld-%ld out of bounds (1900..2200, first <= last, at most %d years)", a, b,
-                        MAX_YEARS);
-    sc->year_first = (int)a;
-    sc->year_last = (int)b;
-    sc->n_years = (int)(b - a + 1);
-    return PHX_OK;
-}
-
-static int is_override(const char *file, int line)
-{
-    return line == 0 && file != NULL && file[0] == '-';
-}
-
-/* What a [scenario] key's parser gets: the entry (NULL when the key is not set: the default). */
-typedef struct key_ctx {
-    scenario *sc;
-    const model_type *const *models;
-    size_t n_models;
-} key_ctx;
-
-static int key_model(key_ctx *k, const entry *en, phx_err *e)
-{
-    scenario *sc = k->sc;
-    const char *mname = en ? en->value : "tlhn";
-    for (size_t i = 0; i < k->n_models; i++)
-        if (strcmp(k->models[i]->name, mname) == 0)
-            sc->model = k->models[i];
-    if (sc->model != NULL)
-        return PHX_OK;
-    char known[256] = "";
-    for (size_t i = 0; i < k->n_models; i++)
-        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
-                 k->models[i]->name);
-    return phx_fail(e, PHX_EINPUT, en ? en->file : sc->path, en ? en->line : 0, "scenario.model",
-                    "unknown model '%s' (known: %s)", mname, known);
-}
-
-static int key_name(key_ctx *k, const entry *en, phx_err *e)
-{
-    scenario *sc = k->sc;
-    if (en && en->value[0]) {
-        for (const char *p = en->value; *p; p++)
-            if (*p == '/' || (*p == '.' && p == en->value) || iscntrl((unsigned char)*p))
-                return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                                "'%s' is not a valid name (no '/', no leading '.')", en->value);
-        sc->name = phx_strdup(en->value);
-        return PHX_OK;
-    }
-    const char *b = strrchr(sc->path, '/');
-    b = b ? b + 1 : sc->path;
-    sc->name = phx_strdup(b);
-    char *dot = strrchr(sc->name, '.');
-    if (dot && dot != sc->name)
-        *dot = '\0';
-    return PHX_OK;
-}
-
-static int key_description(key_ctx *k, const entry *en, phx_err *e)
-{
-    k->sc->description = phx_strdup(en ? en->value : "");
-    return PHX_OK;
-}
-
-static int key_years(key_ctx *k, const entry *en, phx_err *e)
-{
-    k->sc->year_first = 2021;
-    k->sc->year_last = 2023;
-    k->sc->n_years = 3;
-    return en ? parse_years(k->sc, en, e) : PHX_OK;
-}
-
-static int key_replications(key_ctx *k, const entry *en, phx_err *e)
-{
-    long r = 1000;
-    if (en && (phx_parse_long(en->value, &r) || r <= 0 || r > 1000000000L))
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "'%s' is not a positive number of replications", en->value);
-    k->sc->replications = r;
-    return PHX_OK;
-}
-
-static int key_seed(key_ctx *k, const entry *en, phx_err *e)
-{
-    k->sc->seed = 20211228;
-    if (en == NULL)
-        return PHX_OK;
-    char *end;
-    errno = 0;
-    unsigned long long s = strtoull(en->value, &end, 10);
-    if (en->value[0] == '\0' || en->value[0] == '-' || *end != '\0' || errno == ERANGE)
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "'%s' is not a non-negative integer seed", en->value);
-    k->sc->seed = s;
-    return PHX_OK;
-}
-
-static int key_firms(key_ctx *k, const entry *en, phx_err *e)
-{
-    if (en == NULL || en->value[0] == '\0' || strcmp(en->value, "synthetic") == 0)
-        k->sc->firms = phx_strdup("synthetic");
-    else if (is_override(en->file, en->line))
-        k->sc->firms = phx_strdup(en->value);       /* given on the command line: relative to cwd */
-    else
-        k->sc->firms = path_relative_to(en->file, en->value);
-    return PHX_OK;
-}
-
-static int key_sampler(key_ctx *k, const entry *en, phx_err *e)
-{
-    sampler_kind kind = SAMPLER_MC;
-    k->sc->sampler = phx_strdup(en ? en->value : "mc");
-    k->sc->sampler_kind = sampler_parse(k->sc->sampler, &kind) == 0 ? (int)kind : -1;
-    if (k->sc->sampler_kind < 0)
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key, "'%s' is not one of mc|lhs|sobol",
-                        k->sc->sampler);
-    return PHX_OK;
-}
-
-/* The keys of [scenario], handled by the engine itself, in the order they are read (`base` is
- * ini.c's). The one list: the parser, the check of unknown keys and its message use it. */
-static const struct scenario_key {
-    const char *key;
-    int (*parse)(key_ctx *k, const entry *en, phx_err *e);
-} scenario_keys[] = {
-    { "model", key_model },     { "name", key_name },         { "description", key_description },
-    { "base", NULL },           { "years", key_years },       { "replications", key_replications },
-    { "seed", key_seed },       { "firms", key_firms },       { "sampler", key_sampler },
-};
-#define N_SCENARIO_KEYS (sizeof scenario_keys / sizeof scenario_keys[0])
-
-static int parse_scenario_section(scenario *sc, const loader *L, const model_type *const *models,
-                                  size_t n_models, phx_err *e)
-{
-    key_ctx k = { sc, models, n_models };
-    for (size_t i = 0; i < N_SCENARIO_KEYS; i++) {
-        char key[64];
-        snprintf(key, sizeof key, "scenario.%s", scenario_keys[i].key);
-        if (scenario_keys[i].parse && scenario_keys[i].parse(&k, find_entry(L, key), e))
-            return e->status;
-    }
-    return PHX_OK;
-}
-
 /* ---- checking every key ----------------------------------------------------------------- */
 
 static int check_key(const scenario *sc, const entry *en, phx_err *e)
@@ -282,13 +117,9 @@ static int check_key(const scenario *sc, const entry *en, phx_err *e)
     const char *dot = strchr(en->key, '.');
     size_t slen = dot ? (size_t)(dot - en->key) : strlen(en->key);
     if (slen == 8 && strncmp(en->key, "scenario", 8) == 0) {
-        char known[256] = "";
-        for (size_t i = 0; i < N_SCENARIO_KEYS; i++) {
-            if (strcmp(dot + 1, scenario_keys[i].key) == 0)
-                return PHX_OK;
-            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
-                     scenario_keys[i].key);
-        }
+        char known[256];
+        if (scenario_key_known(dot + 1, known, sizeof known))
+            return PHX_OK;
         return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
                         "unknown key (known in [scenario]: %s)", known);
     }
@@ -374,14 +205,42 @@ static void resolve_text(scenario *sc)
         snprintf(sc->sha256 + 2 * i, 3, "%02x", digest[i]);
 }
 
-static int resolve(scenario *sc, const loader *L, phx_err *e)
+/* Index of `word` among the '|'-separated `choices`, or -1. */
+static int choice_index(const char *choices, const char *word, size_t len)
+{
+    int k = 0;
+    for (const char *p = choices; p != NULL; k++) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && strncmp(p, word, len) == 0)
+            return k;
+        p = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}
+
+/* Choices resolved to integers once, list parameters split once (values already checked). */
+static void resolve_words(const param_def *pd, scenario_value *sv)
+{
+    sv->choice = -1;
+    if (pd->kind == PARAM_CHOICE)
+        sv->choice = choice_index(pd->choices, sv->text, strlen(sv->text));
+    if (pd->kind != PARAM_LIST)
+        return;
+    for (const char *p = sv->text; *p;) {
+        size_t n = strcspn(p, ", \t");
+        int k = n ? choice_index(pd->choices, p, n) : -1;
+        if (k >= 0 && k < 32)
+            sv->items |= 1u << k;
+        p += n;
+        p += strspn(p, ", \t");
+    }
+}
+
+/* Every parameter's value (or default), parsed; theta offsets. */
+static int resolve_params(scenario *sc, const loader *L, phx_err *e)
 {
     const model_type *m = sc->model;
-    /* every key known? (in file order, so the first error is the first in the file) */
-    for (size_t i = 0; i < L->n; i++)
-        if (check_key(sc, &L->e[i], e))
-            return e->status;
-    /* parameters */
     sc->values = phx_calloc(m->n_params, sizeof *sc->values);
     sc->offset = phx_calloc(m->n_params, sizeof *sc->offset);
     for (size_t p = 0; p < m->n_params; p++) {
@@ -393,10 +252,18 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
         sv->line = en ? en->line : 0;
         if (parse_value(sc, pd, sv, e))
             return e->status;
+        resolve_words(pd, sv);
         sc->offset[p] = sc->n_slots;
         if (pd->kind == PARAM_REAL || pd->kind == PARAM_INT)
             sc->n_slots += (pd->flags & PARAM_PER_YEAR) ? (size_t)sc->n_years : 1;
     }
+    return PHX_OK;
+}
+
+/* Names, parameters and randomness of the theta slots. */
+static void resolve_slots(scenario *sc)
+{
+    const model_type *m = sc->model;
     sc->slot_names = phx_calloc(sc->n_slots, sizeof *sc->slot_names);
     sc->slot_param = phx_calloc(sc->n_slots, sizeof *sc->slot_param);
     sc->slot_random = phx_calloc(sc->n_slots, sizeof *sc->slot_random);
@@ -417,7 +284,12 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
             sc->slot_random[s] = scenario_dist(sc, pd->name, (int)y)->kind != DIST_CONST;
         }
     }
-    /* targets, in metric-table order */
+}
+
+/* [targets], in metric-table order. */
+static int resolve_targets(scenario *sc, const loader *L, phx_err *e)
+{
+    const model_type *m = sc->model;
     sc->targets = phx_calloc(m->n_metrics, sizeof *sc->targets);
     for (size_t mi = 0; mi < m->n_metrics; mi++) {
         char key[160];
@@ -431,7 +303,21 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
                             en->value);
         sc->targets[sc->n_targets++] = (scenario_target){ (int)mi, v, en->file, en->line };
     }
-    if (m->check && m->check(sc, e))
+    return PHX_OK;
+}
+
+static int resolve(scenario *sc, const loader *L, phx_err *e)
+{
+    /* every key known? (in file order, so the first error is the first in the file) */
+    for (size_t i = 0; i < L->n; i++)
+        if (check_key(sc, &L->e[i], e))
+            return e->status;
+    if (resolve_params(sc, L, e))
+        return e->status;
+    resolve_slots(sc);
+    if (resolve_targets(sc, L, e))
+        return e->status;
+    if (sc->model->check && sc->model->check(sc, e))
         return e->status;
     resolve_text(sc);
     return PHX_OK;
@@ -445,7 +331,7 @@ static int build(scenario **out, loader *L, const char *path, const model_type *
     scenario *sc = phx_calloc(1, sizeof *sc);
     *out = sc;
     sc->path = phx_strdup(path);
-    if (parse_scenario_section(sc, L, models, n_models, e) || resolve(sc, L, e))
+    if (scenario_section_parse(sc, L, models, n_models, e) || resolve(sc, L, e))
         goto fail;
     sc->strings = L->strings;
     sc->n_strings = L->n_strings;
@@ -564,4 +450,14 @@ const scenario_target *scenario_target_of(const scenario *sc, int m)
         if (sc->targets[i].metric == m)
             return &sc->targets[i];
     return NULL;
+}
+
+int scenario_choice(const scenario *sc, int p)
+{
+    return sc->values[p].choice;
+}
+
+unsigned scenario_list(const scenario *sc, int p)
+{
+    return sc->values[p].items;
 }

@@ -153,33 +153,6 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
 
 /* ---- numbers as text ------------------------------------------------------------------- */
 
-/* A readable number: "-" for NaN, thousands separators from 1,000 up to 1e15 (as an integer),
- * else 4 significant digits. */
-static void sum_num(char *buf, size_t n, double x)
-{
-    if (isnan(x)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    double a = fabs(x);
-    if (a < 1e3 || a >= 1e15) {
-        snprintf(buf, n, "%.4g", x);
-        return;
-    }
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", a);
-    size_t len = strlen(digits), o = 0;
-    if (x < 0 && o + 1 < n)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 1 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0 && o + 1 < n)
-            buf[o++] = ',';
-        if (o + 1 < n)
-            buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-}
-
 /* For CSV: full enough precision for a machine, empty for NaN. */
 static void sum_raw(char *buf, size_t n, double x)
 {
@@ -192,17 +165,9 @@ static void sum_raw(char *buf, size_t n, double x)
 static void sum_interval(char *buf, size_t n, double lo, double hi)
 {
     char a[64], b[64];
-    sum_num(a, sizeof a, lo);
-    sum_num(b, sizeof b, hi);
+    table_num(a, sizeof a, lo);
+    table_num(b, sizeof b, hi);
     snprintf(buf, n, "%s – %s", a, b);
-}
-
-static void sum_prob(char *buf, size_t n, double p)
-{
-    if (isnan(p))
-        snprintf(buf, n, "-");
-    else
-        snprintf(buf, n, "%.3f", p);
 }
 
 /* ---- the three formats ----------------------------------------------------------------- */
@@ -214,7 +179,7 @@ static void sum_prob(char *buf, size_t n, double p)
 static void sum_target_text(char *buf, size_t n, const sum_scenario *s, size_t m, int ascii)
 {
     char v[64];
-    sum_num(v, sizeof v, s->target[m]);
+    table_num(v, sizeof v, s->target[m]);
     snprintf(buf, n, "%s %s", s->more[m] ? (ascii ? ">=" : "≥") : (ascii ? "<=" : "≤"), v);
 }
 
@@ -230,18 +195,18 @@ static void sum_tables(const sum_scenario *s, text_table *tt, text_table *to)
     table_init(to, 5, oh, orr);
     for (size_t m = 0; m < s->nm; m++) {
         char tg[96], med[64], iv[160], p[32], ci[96], mean[64], lo[32], hi[32];
-        sum_num(med, sizeof med, SUM_Q(s, m, s->q50));
+        table_num(med, sizeof med, SUM_Q(s, m, s->q50));
         sum_interval(iv, sizeof iv, SUM_Q(s, m, s->q05), SUM_Q(s, m, s->q95));
         if (!isnan(s->target[m])) {
             sum_target_text(tg, sizeof tg, s, m, 0);
-            sum_prob(p, sizeof p, SUM_LAST(s, s->p, m));
-            sum_prob(lo, sizeof lo, SUM_LAST(s, s->p_lo, m));
-            sum_prob(hi, sizeof hi, SUM_LAST(s, s->p_hi, m));
+            table_prob(p, sizeof p, SUM_LAST(s, s->p, m));
+            table_prob(lo, sizeof lo, SUM_LAST(s, s->p_lo, m));
+            table_prob(hi, sizeof hi, SUM_LAST(s, s->p_hi, m));
             snprintf(ci, sizeof ci, "%s – %s", lo, hi);
             const char *row[] = { s->metric[m], s->unit[m], tg, med, iv, p, ci };
             table_row(tt, row);
         } else {
-            sum_num(mean, sizeof mean, SUM_LAST(s, s->mean, m));
+            table_num(mean, sizeof mean, SUM_LAST(s, s->mean, m));
             const char *row[] = { s->metric[m], s->unit[m], mean, med, iv };
             table_row(to, row);
         }
@@ -403,12 +368,12 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
                     continue;
                 size_t k = m * a->ny + a->ny - 1;
                 char c[6][64];
-                sum_num(c[0], 64, SUM_Q(a, m, a->q50));
-                sum_num(c[1], 64, SUM_Q(b, m, b->q50));
-                sum_num(c[2], 64, mean[k]);
-                sum_num(c[3], 64, se[k]);
-                sum_num(c[4], 64, seu[k]);
-                sum_prob(c[5], 64, pb[k]);
+                table_num(c[0], 64, SUM_Q(a, m, a->q50));
+                table_num(c[1], 64, SUM_Q(b, m, b->q50));
+                table_num(c[2], 64, mean[k]);
+                table_num(c[3], 64, se[k]);
+                table_num(c[4], 64, seu[k]);
+                table_prob(c[5], 64, pb[k]);
                 const char *row[] = { a->metric[m], a->unit[m], c[0], c[1], c[2], c[3], c[4], c[5] };
                 table_row(&t, row);
             }
@@ -476,100 +441,5 @@ int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e
     h5u_close(file);
     if (st == PHX_OK && ferror(out))
         st = phx_fail(e, PHX_ERUN, NULL, 0, NULL, "cannot write the summary");
-    return st;
-}
-
-/* ---- sweeps ------------------------------------------------------------------------------ */
-
-int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e)
-{
-    int md = format != NULL && strcmp(format, "md") == 0;
-    if (!md && (format == NULL || strcmp(format, "table") != 0))
-        return phx_fail(e, PHX_EINPUT, NULL, 0, "--format", "'%s': expected table or md",
-                        format != NULL ? format : "");
-    hid_t file, g = -1, tg = -1;
-    int st = h5u_open_results(path, &file, e);
-    if (st != PHX_OK)
-        return st;
-    char **points = NULL, **levers = NULL, **metrics = NULL, **values = NULL;
-    size_t np = 0, nl = 0, nmet = 0, dims[3], tdims[3];
-    double *mean = NULL, *pt = NULL, *target = NULL;
-    int64_t year = 0;
-    if ((g = H5Gopen2(file, "sweep", H5P_DEFAULT)) < 0)
-        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "no /sweep in this file (made by phoenix sweep)");
-    if (st == PHX_OK)
-        st = h5u_read_strs(g, "point", &points, &np, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_strs(g, "lever", &levers, &nl, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_strs(g, "metric", &metrics, &nmet, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i64(g, "year", &year, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "mean", 2, &mean, dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "p_target", 2, &pt, dims, path, e);
-    if (st == PHX_OK) {            /* the value table: [point x lever] strings */
-        hid_t d = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
-        values = phx_calloc(np * nl > 0 ? np * nl : 1, sizeof *values);
-        if (d < 0 || t < 0 || (np * nl > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
-            st = h5u_fail(e, path, "cannot read /sweep/value");
-        h5u_close(t);
-        h5u_close(d);
-    }
-    if (st == PHX_OK && np > 0) {
-        char tpath[1024];
-        snprintf(tpath, sizeof tpath, "scenarios/%s/summary", points[0]);
-        if ((tg = H5Gopen2(file, tpath, H5P_DEFAULT)) < 0)
-            st = h5u_fail(e, path, "cannot open /%s", tpath);
-        else
-            st = h5u_read_f64(tg, "target", 1, &target, tdims, path, e);
-    }
-    if (st == PHX_OK) {
-        static const char *const head[] = { "point", "levers", "metric", "target", "mean", "P(target met)" };
-        static const int right[] = { 0, 0, 0, 1, 1, 1 };
-        text_table t;
-        table_init(&t, 6, head, right);
-        int any = 0;
-        for (size_t m = 0; m < nmet; m++)
-            any |= !isnan(target[m]);
-        for (size_t p = 0; p < np; p++) {
-            char lv[1024] = "";
-            for (size_t k = 0; k < nl; k++)
-                snprintf(lv + strlen(lv), sizeof lv - strlen(lv), "%s%s=%s", k ? "; " : "", levers[k],
-                         values[p * nl + k] ? values[p * nl + k] : "");
-            for (size_t m = 0; m < nmet; m++) {
-                if (any && isnan(target[m]))
-                    continue;
-                char tv[64], mv[64], pv[32];
-                sum_num(tv, sizeof tv, target[m]);
-                sum_num(mv, sizeof mv, mean[p * nmet + m]);
-                sum_prob(pv, sizeof pv, pt[p * nmet + m]);
-                const char *row[] = { points[p], lv, metrics[m], tv, mv, pv };
-                table_row(&t, row);
-            }
-        }
-        fprintf(out, md ? "### Sweep grid (values for %lld)\n\n" : "sweep grid (values for %lld)\n",
-                (long long)year);
-        if (md)
-            table_print_md(&t, out);
-        else
-            table_print_text(&t, out);
-        table_free(&t);
-    }
-    if (values) {
-        for (size_t i = 0; i < np * nl; i++)
-            free(values[i]);        /* vlen strings read by HDF5 are malloc'd */
-        free(values);
-    }
-    h5u_strs_free(points, np);
-    h5u_strs_free(levers, nl);
-    h5u_strs_free(metrics, nmet);
-    free(mean);
-    free(pt);
-    free(target);
-    h5u_close(tg);
-    h5u_close(g);
-    h5u_close(file);
     return st;
 }

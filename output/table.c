@@ -1,6 +1,7 @@
 /* table.c -- the one table printer of every text output (see table.h). */
 #include "table.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,5 +154,42 @@ void table_print_md(const text_table *t, FILE *out)
         }
         fputc('\n', out);
     }
+}
+
+/* ---- numbers as text ---- */
+
+/* A readable number: "-" for NaN, thousands separators from 1,000 up to 1e15 (as an integer),
+ * else 4 significant digits. */
+void table_num(char *buf, size_t n, double x)
+{
+    if (isnan(x)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    double a = fabs(x);
+    if (a < 1e3 || a >= 1e15) {
+        snprintf(buf, n, "%.4g", x);
+        return;
+    }
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", a);
+    size_t len = strlen(digits), o = 0;
+    if (x < 0 && o + 1 < n)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 1 < n; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && o + 1 < n)
+            buf[o++] = ',';
+        if (o + 1 < n)
+            buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+void table_prob(char *buf, size_t n, double p)
+{
+    if (isnan(p))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.3f", p);
 }
 

@@ -38,4 +38,10 @@ void table_print_rows(const text_table *t, FILE *out);
 /* A Markdown table ('|' in cells escaped). */
 void table_print_md(const text_table *t, FILE *out);
 
+/* A readable number: "-" for NaN, thousands separators from 1,000 up to 1e15 (as an
+ * integer), else 4 significant digits. */
+void table_num(char *buf, size_t n, double x);
+/* A probability with 3 decimals, "-" for NaN. */
+void table_prob(char *buf, size_t n, double p);
+
 #endif
