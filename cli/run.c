@@ -30,6 +30,27 @@ typedef struct run_args {
     int n_files;
 } run_args;
 
+/* What the options say together: files, --vary, --precision, the output. */
+static int check_args(int is_sweep, run_args *a)
+{
+    if (a->n_files == 0)
+        return cli_usage_error("%s needs a scenario file", is_sweep ? "is_sweep" : "run");
+    if (is_sweep && a->n_files != 1)
+        return cli_usage_error("is_sweep takes one scenario file, got %s", "several");
+    if (is_sweep && a->n_vary == 0)
+        return cli_usage_error("is_sweep needs at least one --vary section.key=v1,v2,...%s", "");
+    if (a->n_files > MAX_SCENARIOS)
+        return cli_usage_error("at most %s scenarios", "4096");
+    if (a->precision > 0 && a->max_reps < a->batch)
+        return cli_usage_error("--max-replications must be at least --batch%s", "");
+    if (!a->o.force && cli_file_exists(a->o.out)) {
+        if (cluster_rank() == 0)
+            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
+        return PHX_EINPUT;
+    }
+    return PHX_OK;
+}
+
 /* Options shared by run and sweep; `sweep` allows --vary. */
 static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
 {
@@ -80,22 +101,7 @@ static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
     }
     a->files = argv + optind;
     a->n_files = argc - optind;
-    if (a->n_files == 0)
-        return cli_usage_error("%s needs a scenario file", is_sweep ? "is_sweep" : "run");
-    if (is_sweep && a->n_files != 1)
-        return cli_usage_error("is_sweep takes one scenario file, got %s", "several");
-    if (is_sweep && a->n_vary == 0)
-        return cli_usage_error("is_sweep needs at least one --vary section.key=v1,v2,...%s", "");
-    if (a->n_files > MAX_SCENARIOS)
-        return cli_usage_error("at most %s scenarios", "4096");
-    if (a->precision > 0 && a->max_reps < a->batch)
-        return cli_usage_error("--max-replications must be at least --batch%s", "");
-    if (!a->o.force && cli_file_exists(a->o.out)) {
-        if (cluster_rank() == 0)
-            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
-        return PHX_EINPUT;
-    }
-    return PHX_OK;
+    return check_args(is_sweep, a);
 }
 
 /* Under MPI: every rank parsed the same arguments; if a rank other than 0 alone failed, rank 0

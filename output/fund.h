@@ -85,6 +85,11 @@ void fund_solvency(const fund_runs *in, fund_report *r);
 /* Quantiles (stats_q_levels) per year of balance [n x n_years] into fan [n_years x STATS_NQ]. */
 void fund_fan(const double *balance, size_t n, int n_years, double *fan);
 
+/* The model's sizing declaration behind `r` (r->sizing, or the first registered model's that has
+ * one) and the lever solved for. */
+const model_sizing *fund_sizing_of(const fund_report *r);
+const model_lever *fund_lever_of(const fund_report *r);
+
 /* Free the arrays of `r` (not `r`); fund_report_free(NULL) is a no-op. */
 void fund_report_free(fund_report *r);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/layout.h"
 #include "../engine/stats.h"
 
 typedef enum { SUM_TABLE, SUM_CSV, SUM_MD } sum_format;
@@ -173,8 +174,8 @@ static void sum_interval(char *buf, size_t n, double lo, double hi)
 /* ---- the three formats ----------------------------------------------------------------- */
 
 /* Value of [m, last year] in an nm x ny array; quantile j of [m, last year]. */
-#define SUM_LAST(s, a, m) ((a)[(m) * (s)->ny + (s)->ny - 1])
-#define SUM_Q(s, m, j) ((s)->q[((m) * (s)->ny + (s)->ny - 1) * (s)->nq + (j)])
+#define SUM_LAST(s, a, m) ((a)[layout_cell((m), (s)->ny - 1, (s)->ny)])
+#define SUM_Q(s, m, j) ((s)->q[layout_cell((m), (s)->ny - 1, (s)->ny) * (s)->nq + (j)])
 
 static void sum_target_text(char *buf, size_t n, const sum_scenario *s, size_t m, int ascii)
 {
@@ -303,9 +304,106 @@ static void sum_print_csv(const sum_scenario *s, FILE *out)
 
 /* ---- comparisons ------------------------------------------------------------------------ */
 
-/* The comparisons of /comparisons, side by side: for the metrics with a target in `a` (all
- * metrics when it has none), the last year's medians of a and b, the paired mean difference
- * with its standard error, the unpaired standard error, and P(b better). */
+/* One /comparisons/<b>_vs_<a> group, as read. */
+typedef struct sum_cmp {
+    char *an, *bn;
+    double *mean, *se, *seu, *pb;   /* [metric x year] */
+    size_t dims[2];
+} sum_cmp;
+
+static void sum_cmp_free(sum_cmp *c)
+{
+    free(c->an);
+    free(c->bn);
+    free(c->mean);
+    free(c->se);
+    free(c->seu);
+    free(c->pb);
+}
+
+static int sum_cmp_read(hid_t top, const char *cname, const char *path, sum_cmp *c, phx_err *e)
+{
+    hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
+    int st = g < 0 ? h5u_fail(e, path, "cannot open /comparisons/%s", cname) : PHX_OK;
+    if (st == PHX_OK)
+        st = h5u_read_attr_str(g, "a", &c->an, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_str(g, "b", &c->bn, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "mean_diff", 2, &c->mean, c->dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "stderr_diff", 2, &c->se, c->dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "stderr_unpaired", 2, &c->seu, c->dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "p_better", 2, &c->pb, c->dims, path, e);
+    h5u_close(g);
+    return st;
+}
+
+/* The comparison's table: the last year of every metric with a target (all when none has one). */
+static void sum_cmp_print(const sum_cmp *c, const sum_scenario *a, const sum_scenario *b,
+                          sum_format f, FILE *out)
+{
+    static const char *const head[] = { "metric", "unit", "median a", "median b", "mean b − a",
+                                        "paired SE", "unpaired SE", "P(b better)" };
+    static const int right[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
+    text_table t;
+    table_init(&t, 8, head, right);
+    int any_target = 0;
+    for (size_t m = 0; m < a->nm; m++)
+        any_target |= !isnan(a->target[m]);
+    for (size_t m = 0; m < a->nm; m++) {
+        if (any_target && isnan(a->target[m]))
+            continue;
+        size_t k = layout_cell(m, a->ny - 1, a->ny);
+        char v[6][64];
+        table_num(v[0], 64, SUM_Q(a, m, a->q50));
+        table_num(v[1], 64, SUM_Q(b, m, b->q50));
+        table_num(v[2], 64, c->mean[k]);
+        table_num(v[3], 64, c->se[k]);
+        table_num(v[4], 64, c->seu[k]);
+        table_prob(v[5], 64, c->pb[k]);
+        const char *row[] = { a->metric[m], a->unit[m], v[0], v[1], v[2], v[3], v[4], v[5] };
+        table_row(&t, row);
+    }
+    if (f == SUM_MD) {
+        fprintf(out, "### %s compared with %s\n\nPaired on the same replications; values for %d.\n\n",
+                c->bn, c->an, (int)a->year_last);
+        table_print_md(&t, out);
+    } else {
+        fprintf(out, "comparison: b = %s vs a = %s (paired, common random numbers; values for %d)\n",
+                c->bn, c->an, (int)a->year_last);
+        table_print_text(&t, out);
+    }
+    fputc('\n', out);
+    table_free(&t);
+}
+
+/* Comparison `cname`: read, matched with its scenarios, printed. */
+static int sum_print_comparison(hid_t top, const char *cname, const char *path, const sum_scenario *all,
+                                size_t n_all, sum_format f, FILE *out, phx_err *e)
+{
+    sum_cmp c = { 0 };
+    int st = sum_cmp_read(top, cname, path, &c, e);
+    const sum_scenario *a = NULL, *b = NULL;
+    for (size_t k = 0; st == PHX_OK && k < n_all; k++) {
+        if (strcmp(all[k].name, c.an) == 0)
+            a = &all[k];
+        if (strcmp(all[k].name, c.bn) == 0)
+            b = &all[k];
+    }
+    if (st == PHX_OK && (a == NULL || b == NULL || c.dims[0] != a->nm || c.dims[1] != a->ny))
+        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
+    if (st == PHX_OK)
+        sum_cmp_print(&c, a, b, f, out);
+    sum_cmp_free(&c);
+    return st;
+}
+
+/* Every /comparisons/<b>_vs_<a>: per metric with a target (all when none has one), the last
+ * year's medians, the paired mean difference with its standard error, the unpaired standard
+ * error, and P(b better). */
 static int sum_print_comparisons(hid_t file, const char *path, const sum_scenario *all, size_t n_all,
                                  sum_format f, FILE *out, phx_err *e)
 {
@@ -323,79 +421,10 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
         if (H5Lget_name_by_idx(top, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, cname, sizeof cname,
                                H5P_DEFAULT) < 0 &&
             H5Lget_name_by_idx(top, ".", H5_INDEX_NAME, H5_ITER_INC, i, cname, sizeof cname,
-                               H5P_DEFAULT) < 0) {
+                               H5P_DEFAULT) < 0)
             st = h5u_fail(e, path, "cannot list /comparisons");
-            break;
-        }
-        hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
-        char *an = NULL, *bn = NULL;
-        double *mean = NULL, *se = NULL, *seu = NULL, *pb = NULL;
-        size_t dims[2];
-        if (g < 0)
-            st = h5u_fail(e, path, "cannot open /comparisons/%s", cname);
-        if (st == PHX_OK)
-            st = h5u_read_attr_str(g, "a", &an, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_attr_str(g, "b", &bn, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "mean_diff", 2, &mean, dims, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "stderr_diff", 2, &se, dims, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "stderr_unpaired", 2, &seu, dims, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "p_better", 2, &pb, dims, path, e);
-        const sum_scenario *a = NULL, *b = NULL;
-        for (size_t k = 0; st == PHX_OK && k < n_all; k++) {
-            if (strcmp(all[k].name, an) == 0)
-                a = &all[k];
-            if (strcmp(all[k].name, bn) == 0)
-                b = &all[k];
-        }
-        if (st == PHX_OK && (a == NULL || b == NULL || dims[0] != a->nm || dims[1] != a->ny))
-            st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
-        if (st == PHX_OK) {
-            static const char *const head[] = { "metric", "unit", "median a", "median b", "mean b − a",
-                                                "paired SE", "unpaired SE", "P(b better)" };
-            static const int right[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
-            text_table t;
-            table_init(&t, 8, head, right);
-            int any_target = 0;
-            for (size_t m = 0; m < a->nm; m++)
-                any_target |= !isnan(a->target[m]);
-            for (size_t m = 0; m < a->nm; m++) {
-                if (any_target && isnan(a->target[m]))
-                    continue;
-                size_t k = m * a->ny + a->ny - 1;
-                char c[6][64];
-                table_num(c[0], 64, SUM_Q(a, m, a->q50));
-                table_num(c[1], 64, SUM_Q(b, m, b->q50));
-                table_num(c[2], 64, mean[k]);
-                table_num(c[3], 64, se[k]);
-                table_num(c[4], 64, seu[k]);
-                table_prob(c[5], 64, pb[k]);
-                const char *row[] = { a->metric[m], a->unit[m], c[0], c[1], c[2], c[3], c[4], c[5] };
-                table_row(&t, row);
-            }
-            if (f == SUM_MD) {
-                fprintf(out, "### %s compared with %s\n\nPaired on the same replications; values for %d.\n\n",
-                        bn, an, (int)a->year_last);
-                table_print_md(&t, out);
-            } else {
-                fprintf(out, "comparison: b = %s vs a = %s (paired, common random numbers; values for %d)\n",
-                        bn, an, (int)a->year_last);
-                table_print_text(&t, out);
-            }
-            fputc('\n', out);
-            table_free(&t);
-        }
-        free(an);
-        free(bn);
-        free(mean);
-        free(se);
-        free(seu);
-        free(pb);
-        h5u_close(g);
+        else
+            st = sum_print_comparison(top, cname, path, all, n_all, f, out, e);
     }
     h5u_close(top);
     return st;
