@@ -18,7 +18,9 @@ enum {
     METRIC_STATE = 1          /* a state at year end */
 };
 enum {
-    METRIC_BY_GROUP = 1u << 0 /* also stored per group (district): [replication x year x group] */
+    METRIC_BY_GROUP = 1u << 0, /* also stored per group (district): [replication x year x group] */
+    METRIC_SCALE_1E4 = 1u << 1 /* the unit's scale: the model computes in units 10^4 times
+                                  smaller (万元), the metric is raw / 1e4 (亿元); metric_scaled() */
 };
 
 typedef struct metric_def {
@@ -28,8 +30,15 @@ typedef struct metric_def {
     const char *long_name_zh;  /* Chinese */
     int direction;             /* METRIC_MORE or METRIC_LESS */
     int kind;                  /* METRIC_CUMULATIVE or METRIC_STATE */
-    unsigned flags;            /* METRIC_BY_GROUP */
+    unsigned flags;            /* METRIC_BY_GROUP, METRIC_SCALE_1E4 */
 } metric_def;
+
+/* A raw model value in the metric's unit: the unit's scale is part of the definition (its
+ * flags), applied here and nowhere else. */
+static inline double metric_scaled(const metric_def *d, double raw)
+{
+    return (d->flags & METRIC_SCALE_1E4) ? raw / 1e4 : raw;
+}
 
 /* Everything a replication needs to know about itself. */
 typedef struct replication_ctx {
