@@ -85,9 +85,9 @@ typedef struct model_sizing {
     size_t n_levers;
 } model_sizing;
 
-/* A model. Output layout of one replication:
- *   row[m * n_years + y]                               for every metric m of the table
- *   group_row[(g_m * n_years + y) * n_groups + d]      for the g_m-th metric flagged METRIC_BY_GROUP
+/* A model. Output layout of one replication (engine/layout.h, the one place that knows it):
+ *   row[layout_cell(m, y, n_years)]                        every metric m of the table
+ *   group_row[layout_group_cell(g_m, y, d, n_years, n_groups)]  the g_m-th METRIC_BY_GROUP metric
  * Both arrays are zeroed by the engine before simulate() is called. */
 typedef struct model_type {
     const char *name;                 /* "tlhn", "ishigami" */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "../../engine/layout.h"
 #include "../../engine/scenario.h"
 #include "../models.h"
 
@@ -395,7 +396,7 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     size_t ny = (size_t)rc->n_years;
     for (int m = 0; m < M_N_GROUP; m++)
         for (int d = 0; d < TLHN_N_DISTRICTS; d++)
-            group_row[((size_t)m * ny + (size_t)y) * TLHN_N_DISTRICTS + (size_t)d] = s->dcum[m][d];
+            group_row[layout_group_cell((size_t)m, (size_t)y, (size_t)d, ny, TLHN_N_DISTRICTS)] = s->dcum[m][d];
     double v[M_COUNT];
     memcpy(v, s->cum, sizeof v);
     /* 规上 totals: operating firms, absorbed output, projects in production */
@@ -449,7 +450,7 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     v[M_LAND_IDLE] = idle;
     v[M_PROJECTS_WAITING] = (double)waiting;
     for (int m = 0; m < M_COUNT; m++)           /* the one place a unit's scale is applied */
-        row[(size_t)m * ny + (size_t)y] = metric_scaled(&tlhn_metrics[m], v[m]);
+        row[layout_cell((size_t)m, (size_t)y, ny)] = metric_scaled(&tlhn_metrics[m], v[m]);
 }
 
 static int tlhn_simulate(const void *shared, void *scratch, const replication_ctx *rc,
