@@ -14,7 +14,6 @@
 #include "../engine/run.h"
 #include "../engine/scenario.h"
 #include "../models/models.h"
-#include "../models/tlhn/firms.h"
 #include "../output/h5.h"
 #include "../output/table.h"
 #include "cli.h"
@@ -318,19 +317,21 @@ static int cmd_synth(int argc, char **argv)
     }
     phx_err e = { 0 };
     scenario *sc = NULL;
+    const model_type *dflt = NULL;          /* without a file: the first model that has a table */
+    for (size_t i = 0; dflt == NULL && i < models_n; i++)
+        dflt = models_all[i]->synthesize ? models_all[i] : NULL;
+    if (optind == argc && dflt == NULL)
+        return cli_usage_error("synth: no model has an input table to generate%s", "");
     int st = optind < argc ? scenario_load(&sc, argv[optind], models_all, models_n, ov, n_ov, &e)
-                           : scenario_defaults(&sc, &model_tlhn, ov, n_ov, &e);
-    if (st == PHX_OK && sc->model != &model_tlhn)
+                           : scenario_defaults(&sc, dflt, ov, n_ov, &e);
+    if (st == PHX_OK && sc->model->synthesize == NULL)
         st = phx_fail(&e, PHX_EINPUT, sc->path, 0, "scenario.model",
-                      "synth generates firms for model tlhn, not %s", sc->model->name);
-    tlhn_firms *f = NULL;
-    if (st == PHX_OK && (f = tlhn_firms_load(sc, &e)) == NULL)
-        st = e.status ? e.status : PHX_ERUN;
+                      "synth generates a model's input table; model %s has none", sc->model->name);
+    size_t n = 0;
     if (st == PHX_OK)
-        st = tlhn_firms_write_csv(f, out, &e);
+        st = sc->model->synthesize(sc, out, &n, &e);
     if (st == PHX_OK)
-        fprintf(stderr, "phoenix: wrote %zu firms to %s\n", f->n, out);
-    tlhn_firms_free(f);
+        fprintf(stderr, "phoenix: wrote %zu firms to %s\n", n, out);
     scenario_free(sc);
     return st == PHX_OK ? PHX_OK : cli_report(&e);
 }

@@ -115,6 +115,9 @@ typedef struct model_type {
      * previous contents, the thread or other replications. Returns PHX_OK or PHX_ERUN. */
     int (*simulate)(const void *shared, void *scratch, const replication_ctx *rc, double *row,
                     double *group_row);
+    /* phoenix synth: write the model's synthetic input table for `sc` to `path` (through
+     * engine/outfile.h), setting *n to its rows. NULL: the model has none. */
+    int (*synthesize)(const struct scenario *sc, const char *path, size_t *n, phx_err *e);
     /* What sizing its fund needs (phoenix fund); NULL: the model has no fund. */
     const model_sizing *sizing;
 } model_type;

@@ -483,6 +483,18 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
     return PHX_OK;
 }
 
+/* phoenix synth: the firm table the scenario would run on (synthetic or read), as CSV. */
+static int tlhn_synthesize(const scenario *sc, const char *path, size_t *n, phx_err *e)
+{
+    tlhn_firms *f = tlhn_firms_load(sc, e);
+    if (f == NULL)
+        return e->status ? e->status : PHX_ERUN;
+    int st = tlhn_firms_write_csv(f, path, e);
+    *n = f->n;
+    tlhn_firms_free(f);
+    return st;
+}
+
 const model_type model_tlhn = {
     .name = "tlhn",
     .description = "腾笼换鸟、凤凰涅槃 (杭政函〔2021〕92号): 亩均 evaluation, rectification of "
@@ -500,5 +512,6 @@ const model_type model_tlhn = {
     .scratch_alloc = tlhn_scratch_alloc,
     .scratch_free = tlhn_scratch_free,
     .simulate = tlhn_simulate,
+    .synthesize = tlhn_synthesize,
     .sizing = &tlhn_sizing,
 };
