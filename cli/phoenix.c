@@ -14,8 +14,8 @@
 #include "../engine/run.h"
 #include "../engine/scenario.h"
 #include "../models/models.h"
-#include "../models/tlhn/firms.h"
 #include "../output/h5.h"
+#include "../output/table.h"
 #include "cli.h"
 
 #ifndef PHX_GIT_SHA1
@@ -176,23 +176,38 @@ static void print_model_params(const model_type *m)
 {
     printf("model %s: %s\n\nparameters (scenario keys; defaults are the plan-as-written values)\n",
            m->name, m->description);
+    text_table t;
+    static const char *const ph[] = { "key", "kind", "unit", "", "default", "bounds", "meaning" };
+    static const int pr[] = { 0, 0, 0, 0, 0, 0, 0 };
+    table_init(&t, 7, ph, pr);
     for (size_t i = 0; i < m->n_params; i++) {
         const param_def *p = &m->params[i];
-        char bounds[96] = "";
+        char bounds[96] = "", meaning[512];
         if (p->kind == PARAM_CHOICE || p->kind == PARAM_LIST)
             snprintf(bounds, sizeof bounds, "{%s}", p->choices);
         else if (p->kind == PARAM_REAL || p->kind == PARAM_INT)
             snprintf(bounds, sizeof bounds, "[%g, %g]", p->lo, p->hi);
-        printf("  %-36s %-9s %-8s default %-28s %-16s %s%s\n", p->name, kind_name(p), p->unit, p->def,
-               bounds, (p->flags & PARAM_PER_YEAR) ? "(per year) " : "", p->description);
+        snprintf(meaning, sizeof meaning, "%s%s", (p->flags & PARAM_PER_YEAR) ? "(per year) " : "",
+                 p->description);
+        const char *row[] = { p->name, kind_name(p), p->unit, "default", p->def, bounds, meaning };
+        table_row(&t, row);
     }
+    table_print_rows(&t, stdout);
+    table_free(&t);
     printf("\nmetrics (per replication and year)\n");
+    static const char *const mh[] = { "metric", "unit", "direction", "kind", "meaning" };
+    table_init(&t, 5, mh, pr);
     for (size_t i = 0; i < m->n_metrics; i++) {
         const metric_def *d = &m->metrics[i];
-        printf("  %-28s %-10s %-5s %-10s %s / %s%s\n", d->name, d->unit,
-               d->direction > 0 ? "more" : "less", d->kind == METRIC_CUMULATIVE ? "cumulative" : "state",
-               d->long_name, d->long_name_zh, (d->flags & METRIC_BY_GROUP) ? " (by district)" : "");
+        char meaning[512];
+        snprintf(meaning, sizeof meaning, "%s / %s%s", d->long_name, d->long_name_zh,
+                 (d->flags & METRIC_BY_GROUP) ? " (by district)" : "");
+        const char *row[] = { d->name, d->unit, d->direction > 0 ? "more" : "less",
+                              d->kind == METRIC_CUMULATIVE ? "cumulative" : "state", meaning };
+        table_row(&t, row);
     }
+    table_print_rows(&t, stdout);
+    table_free(&t);
 }
 
 /* Markdown reference of a model's keys and metrics: generated into docs/scenarios.md, so the
@@ -302,19 +317,21 @@ static int cmd_synth(int argc, char **argv)
     }
     phx_err e = { 0 };
     scenario *sc = NULL;
+    const model_type *dflt = NULL;          /* without a file: the first model that has a table */
+    for (size_t i = 0; dflt == NULL && i < models_n; i++)
+        dflt = models_all[i]->synthesize ? models_all[i] : NULL;
+    if (optind == argc && dflt == NULL)
+        return cli_usage_error("synth: no model has an input table to generate%s", "");
     int st = optind < argc ? scenario_load(&sc, argv[optind], models_all, models_n, ov, n_ov, &e)
-                           : scenario_defaults(&sc, &model_tlhn, ov, n_ov, &e);
-    if (st == PHX_OK && sc->model != &model_tlhn)
+                           : scenario_defaults(&sc, dflt, ov, n_ov, &e);
+    if (st == PHX_OK && sc->model->synthesize == NULL)
         st = phx_fail(&e, PHX_EINPUT, sc->path, 0, "scenario.model",
-                      "synth generates firms for model tlhn, not %s", sc->model->name);
-    tlhn_firms *f = NULL;
-    if (st == PHX_OK && (f = tlhn_firms_load(sc, &e)) == NULL)
-        st = e.status ? e.status : PHX_ERUN;
+                      "synth generates a model's input table; model %s has none", sc->model->name);
+    size_t n = 0;
     if (st == PHX_OK)
-        st = tlhn_firms_write_csv(f, out, &e);
+        st = sc->model->synthesize(sc, out, &n, &e);
     if (st == PHX_OK)
-        fprintf(stderr, "phoenix: wrote %zu firms to %s\n", f->n, out);
-    tlhn_firms_free(f);
+        fprintf(stderr, "phoenix: wrote %zu firms to %s\n", n, out);
     scenario_free(sc);
     return st == PHX_OK ? PHX_OK : cli_report(&e);
 }

@@ -9,14 +9,16 @@
 #include <unistd.h>
 
 #include "../engine/cluster.h"
+#include "../engine/precision.h"
 #include "../engine/run.h"
+#include "../engine/sweep.h"
 #include "../engine/stats.h"
 #include "../models/models.h"
 #include "../output/h5.h"
 #include "cli.h"
 
 #define MAX_SCENARIOS 4096
-#define MAX_VARY 8
+#define MAX_VARY SWEEP_MAX_LEVERS
 
 typedef struct run_args {
     cli_opts o;                /* -o, -n, --seed, --threads, --set, ... */
@@ -28,8 +30,29 @@ typedef struct run_args {
     int n_files;
 } run_args;
 
+/* What the options say together: files, --vary, --precision, the output. */
+static int check_args(int is_sweep, run_args *a)
+{
+    if (a->n_files == 0)
+        return cli_usage_error("%s needs a scenario file", is_sweep ? "is_sweep" : "run");
+    if (is_sweep && a->n_files != 1)
+        return cli_usage_error("is_sweep takes one scenario file, got %s", "several");
+    if (is_sweep && a->n_vary == 0)
+        return cli_usage_error("is_sweep needs at least one --vary section.key=v1,v2,...%s", "");
+    if (a->n_files > MAX_SCENARIOS)
+        return cli_usage_error("at most %s scenarios", "4096");
+    if (a->precision > 0 && a->max_reps < a->batch)
+        return cli_usage_error("--max-replications must be at least --batch%s", "");
+    if (!a->o.force && cli_file_exists(a->o.out)) {
+        if (cluster_rank() == 0)
+            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
+        return PHX_EINPUT;
+    }
+    return PHX_OK;
+}
+
 /* Options shared by run and sweep; `sweep` allows --vary. */
-static int parse_args(int argc, char **argv, int sweep, run_args *a)
+static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
 {
     static const struct option opts[] = {
         CLI_SHARED_OPTIONS,
@@ -38,7 +61,7 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);
-    a->o.out = sweep ? "sweep.h5" : "results.h5";
+    a->o.out = is_sweep ? "is_sweep.h5" : "results.h5";
     a->batch = 1000;
     a->max_reps = 1000000;
     int c;
@@ -67,33 +90,18 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
             }
             break;
         case 'V':
-            if (!sweep)
-                return cli_usage_error("--vary belongs to phoenix sweep%s", "");
+            if (!is_sweep)
+                return cli_usage_error("--vary belongs to phoenix is_sweep%s", "");
             if (a->n_vary == MAX_VARY)
                 return cli_usage_error("at most %s --vary options", "8");
             a->vary[a->n_vary++] = optarg;
             break;
-        default: return cli_usage_error("%s: bad option", sweep ? "sweep" : "run");
+        default: return cli_usage_error("%s: bad option", is_sweep ? "is_sweep" : "run");
         }
     }
     a->files = argv + optind;
     a->n_files = argc - optind;
-    if (a->n_files == 0)
-        return cli_usage_error("%s needs a scenario file", sweep ? "sweep" : "run");
-    if (sweep && a->n_files != 1)
-        return cli_usage_error("sweep takes one scenario file, got %s", "several");
-    if (sweep && a->n_vary == 0)
-        return cli_usage_error("sweep needs at least one --vary section.key=v1,v2,...%s", "");
-    if (a->n_files > MAX_SCENARIOS)
-        return cli_usage_error("at most %s scenarios", "4096");
-    if (a->precision > 0 && a->max_reps < a->batch)
-        return cli_usage_error("--max-replications must be at least --batch%s", "");
-    if (!a->o.force && cli_file_exists(a->o.out)) {
-        if (cluster_rank() == 0)
-            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
-        return PHX_EINPUT;
-    }
-    return PHX_OK;
+    return check_args(is_sweep, a);
 }
 
 /* Under MPI: every rank parsed the same arguments; if a rank other than 0 alone failed, rank 0
@@ -111,14 +119,14 @@ static int agree_args(int st, run_args *a)
 }
 
 /* Scenarios compared on the same replications must agree on what makes replications the same. */
-static int check_comparable(scenario *const *sc, size_t n, int precision, phx_err *e)
+static int check_comparable(scenario *const *sc, size_t n, int by_precision, phx_err *e)
 {
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++)
             if (strcmp(sc[i]->name, sc[j]->name) == 0)
                 return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, "scenario.name",
                                 "'%s' is also the name of %s; names must differ", sc[i]->name, sc[j]->path);
-        if (precision && strcmp(sc[i]->sampler, "lhs") == 0)
+        if (by_precision && strcmp(sc[i]->sampler, "lhs") == 0)
             return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, "scenario.sampler",
                             "--precision needs sampler mc or sobol (lhs fixes the replication count)");
         if (i == 0)
@@ -138,149 +146,59 @@ static int check_comparable(scenario *const *sc, size_t n, int precision, phx_er
     return PHX_OK;
 }
 
-/* ---- precision control ------------------------------------------------------------------ */
+/* ---- running a set of scenarios into one file ----------------------------------------- */
 
-/* Running sums of the last year of every metric with a target, taken in replication order.
- * Blocks may come in any order (MPI ranks): each batch's values are kept by replication and
- * summed in order once the batch is complete, so the decision is the same for any split. */
-typedef struct precision_sink {
-    const run_sink *inner;
-    size_t n, n_targets, row_len, last;
-    const scenario_target *targets;
-    int *direction;
-    double *sum, *sumsq;
-    size_t *met;
-    size_t batch_first, batch_n;
-    double *x;                 /* [target x batch]: the batch's last-year values */
-} precision_sink;
-
-static int precision_block(void *ctx, const scenario *sc, const run_block *b, phx_err *e)
+/* Run scenario i of the set into `w` (NULL on MPI ranks other than 0); with --precision the first
+ * scenario's stopping point sets the replication count of all, so that they stay paired. The
+ * scenarios are not changed: what ran goes to rec[i] and the file's run record. */
+static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h5_writer *w,
+                   run_record *rec, phx_err *e)
 {
-    precision_sink *p = ctx;
-    for (size_t i = 0; i < b->n; i++)
-        for (size_t t = 0; t < p->n_targets; t++)
-            p->x[t * p->batch_n + b->first - p->batch_first + i] =
-                b->rows[i * p->row_len + (size_t)p->targets[t].metric * (size_t)sc->n_years + p->last];
-    return p->inner->block(p->inner->ctx, sc, b, e);
-}
-
-/* Add the finished batch to the sums, in replication order. */
-static void precision_add_batch(precision_sink *p)
-{
-    for (size_t i = 0; i < p->batch_n; i++)
-        for (size_t t = 0; t < p->n_targets; t++) {
-            double x = p->x[t * p->batch_n + i];
-            p->sum[t] += x;
-            p->sumsq[t] += x * x;
-            p->met[t] += p->direction[t] > 0 ? x >= p->targets[t].value : x <= p->targets[t].value;
-        }
-    p->n += p->batch_n;
-}
-
-/* Has every target metric reached the precision: 95% half-width of the mean below rel x |mean|
- * and half-width of the Wilson interval of P(target met) below rel? */
-static int precision_reached(const precision_sink *p, double rel)
-{
-    double z = 1.959963984540054, n = (double)p->n;
-    for (size_t t = 0; t < p->n_targets; t++) {
-        double mean = p->sum[t] / n;
-        double var = n > 1 ? fmax(0, (p->sumsq[t] - n * mean * mean) / (n - 1)) : INFINITY;
-        double lo, hi;
-        stats_wilson(p->met[t], p->n, 0.95, &lo, &hi);
-        if (z * sqrt(var / n) > rel * fabs(mean) || (hi - lo) / 2 > rel)
-            return 0;
+    void *shared = NULL;
+    run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
+                       .progress = !a->o.quiet && isatty(STDERR_FILENO) };
+    ro.sampler = (sampler_kind)sc[i]->sampler_kind;
+    int by_precision = a->precision > 0 && i == 0;
+    if (!a->o.quiet && n > 1)
+        fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
+    int st = sc[i]->model->prepare(sc[i], &shared, e);
+    rec[i] = i == 0 ? run_record_of(sc[i]) : (run_record){ rec[0].replications, RUN_STOP_PAIRED, 0, 0, 0 };
+    if (st == PHX_OK && w != NULL)
+        st = h5_writer_begin_scenario(w, sc[i], by_precision ? (size_t)a->batch : rec[i].replications, e);
+    st = cluster_agree(st, e);
+    run_sink sink = h5_writer_sink(w);
+    if (st == PHX_OK && by_precision) {
+        precision_spec spec = { a->precision, (size_t)a->batch, (size_t)a->max_reps };
+        st = precision_run(sc[0], shared, &ro, &sink, &spec, cluster_run, cluster_bcast_int, &rec[0], e);
+        if (st == PHX_OK && !a->o.quiet)
+            fprintf(stderr, "phoenix: %s after %zu replications (--precision %g)\n",
+                    rec[0].precision_reached ? "precision reached" : "precision NOT reached",
+                    rec[0].replications, a->precision);
+    } else if (st == PHX_OK) {
+        st = cluster_run(sc[i], shared, 0, rec[i].replications, &ro, &sink, e);
     }
-    return 1;
-}
-
-/* Run `sc` in batches until the precision is reached or max_reps; returns the count in *n_done. */
-static int run_precision(const scenario *sc, const void *shared, const run_options *ro,
-                         const run_sink *sink, const run_args *a, size_t *n_done, int *reached,
-                         phx_err *e)
-{
-    size_t nt = sc->n_targets;
-    precision_sink p = { sink, 0, nt, sc->model->n_metrics * (size_t)sc->n_years,
-                         (size_t)sc->n_years - 1, sc->targets, NULL, NULL, NULL, NULL, 0, 0, NULL };
-    p.direction = phx_calloc(nt ? nt : 1, sizeof *p.direction);
-    p.sum = phx_calloc(nt ? nt : 1, sizeof *p.sum);
-    p.sumsq = phx_calloc(nt ? nt : 1, sizeof *p.sumsq);
-    p.met = phx_calloc(nt ? nt : 1, sizeof *p.met);
-    p.x = phx_calloc((nt ? nt : 1) * (size_t)a->batch, sizeof *p.x);
-    for (size_t t = 0; t < nt; t++)
-        p.direction[t] = sc->model->metrics[sc->targets[t].metric].direction;
-    run_sink ps = { &p, precision_block };
-    int st = PHX_OK;
-    *reached = 0;
-    while (st == PHX_OK && p.n < (size_t)a->max_reps && !*reached) {
-        size_t nb = (size_t)a->batch;
-        if (p.n + nb > (size_t)a->max_reps)
-            nb = (size_t)a->max_reps - p.n;
-        p.batch_first = p.n;
-        p.batch_n = nb;
-        st = cluster_run(sc, shared, p.n, nb, ro, &ps, e);
-        if (st != PHX_OK)
-            break;
-        precision_add_batch(&p);               /* rank 0 has the values; it decides for all */
-        *reached = precision_reached(&p, a->precision);
-        cluster_bcast_int(reached);
-    }
-    *n_done = p.n;
-    free(p.direction);
-    free(p.sum);
-    free(p.sumsq);
-    free(p.met);
-    free(p.x);
+    if (st == PHX_OK && w != NULL)
+        st = h5_writer_run_record(w, &rec[i], e);
+    if (st == PHX_OK && w != NULL)
+        st = h5_writer_end_scenario(w, e);
+    st = cluster_agree(st, e);
+    if (shared)
+        sc[i]->model->shared_free(shared);
     return st;
 }
 
-/* ---- running a set of scenarios into one file ----------------------------------------- */
-
-/* Run every scenario in turn into `w`, then compare each with the first. With --precision the
- * first scenario's stopping point sets the replication count of all (so they stay paired).
- * Under MPI every rank runs this, in step (the same collective calls in the same order, the
- * loop ruled by agreed statuses); only rank 0 writes: `w` is NULL on the others. */
+/* Run every scenario in turn into `w`, then compare each with the first. Under MPI every rank
+ * runs this, in step (the same collective calls in the same order, the loop ruled by agreed
+ * statuses); only rank 0 writes: `w` is NULL on the others. */
 static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx_err *e)
 {
     int st = PHX_OK;
-    for (size_t i = 0; st == PHX_OK && i < n; i++) {
-        void *shared = NULL;
-        run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
-                           .progress = !a->o.quiet && isatty(STDERR_FILENO) };
-        sampler_parse(sc[i]->sampler, &ro.sampler);
-        if (!a->o.quiet && n > 1)
-            fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
-        st = sc[i]->model->prepare(sc[i], &shared, e);
-        if (st == PHX_OK && w != NULL)
-            st = h5_writer_begin_scenario(w, sc[i], a->precision > 0 && i == 0 ? (size_t)a->batch
-                                                                             : (size_t)sc[i]->replications, e);
-        st = cluster_agree(st, e);
-        run_sink sink = h5_writer_sink(w);
-        if (st == PHX_OK && a->precision > 0 && i == 0) {
-            size_t done;
-            int reached;
-            st = run_precision(sc[0], shared, &ro, &sink, a, &done, &reached, e);
-            for (size_t j = 0; st == PHX_OK && j < n; j++)
-                sc[j]->replications = (long)done;
-            if (st == PHX_OK && w != NULL)
-                st = h5_writer_scenario_attr(w, "precision_rel", a->precision, e);
-            if (st == PHX_OK && w != NULL)
-                st = h5_writer_scenario_attr(w, "precision_reached", reached, e);
-            if (st == PHX_OK && w != NULL)
-                st = h5_writer_scenario_attr(w, "precision_batch", (double)a->batch, e);
-            if (st == PHX_OK && !a->o.quiet)
-                fprintf(stderr, "phoenix: %s after %zu replications (--precision %g)\n",
-                        reached ? "precision reached" : "precision NOT reached", done, a->precision);
-        } else if (st == PHX_OK) {
-            st = cluster_run(sc[i], shared, 0, (size_t)sc[i]->replications, &ro, &sink, e);
-        }
-        if (st == PHX_OK && w != NULL)
-            st = h5_writer_end_scenario(w, e);
-        st = cluster_agree(st, e);
-        if (shared)
-            sc[i]->model->shared_free(shared);
-    }
+    run_record *rec = phx_calloc(n, sizeof *rec);
+    for (size_t i = 0; st == PHX_OK && i < n; i++)
+        st = run_one(sc, i, n, a, w, rec, e);
     for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
-        st = h5_writer_compare(w, sc[0], sc[i], e);
+        st = h5_writer_compare_n(w, sc[0], sc[i], rec[0].replications, e);
+    free(rec);
     return st;
 }
 
@@ -372,28 +290,31 @@ int cli_run(int argc, char **argv, const char *command_line)
 
 /* ---- sweep -------------------------------------------------------------------------------- */
 
-/* Split "v1,v2,..." at commas outside parentheses (distributions have commas inside). */
-static int split_values(char *s, char **v, int max)
+/* Load point p of the grid: the user's overrides, the point's levers, its name "<base>@NNN". */
+static int load_point(const run_args *a, const sweep *g, const scenario *base, size_t p, char **name,
+                      scenario **sc, phx_err *e)
 {
-    int n = 0, depth = 0;
-    char *start = s;
-    for (char *p = s;; p++) {
-        if (*p == '(')
-            depth++;
-        else if (*p == ')' && depth > 0)
-            depth--;
-        if (*p == '\0' || (*p == ',' && depth == 0)) {
-            int end = *p == '\0';
-            *p = '\0';
-            if (n == max)
-                return -1;
-            v[n++] = phx_trim(start);
-            if (end)
-                break;
-            start = p + 1;
-        }
+    scenario_override ov[CLI_MAX_OVERRIDES + SWEEP_MAX_LEVERS + 1];
+    memcpy(ov, a->o.ov, a->o.n_ov * sizeof *ov);
+    size_t n_ov = a->o.n_ov;
+    sweep_overrides(g, p, ov, &n_ov);
+    *name = phx_malloc(strlen(base->name) + 16);
+    sprintf(*name, "%s@%03zu", base->name, p);
+    ov[n_ov++] = (scenario_override){ "--vary", "scenario.name", *name };
+    return scenario_load(sc, a->files[0], models_all, models_n, ov, n_ov, e);
+}
+
+static void print_grid(const sweep *g, const scenario *base, char *const *names, const char *out)
+{
+    size_t points = sweep_n_points(g), nk = sweep_n_levers(g);
+    printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, out);
+    for (size_t p = 0; p < points; p++) {
+        printf("  %s:", names[p]);
+        for (size_t k = 0; k < nk; k++)
+            printf(" %s=%s", sweep_keys(g)[k], sweep_value(g, p, k));
+        printf("\n");
     }
-    return n;
+    printf("\n");
 }
 
 int cli_sweep(int argc, char **argv, const char *command_line)
@@ -402,67 +323,22 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     int st = agree_args(parse_args(argc, argv, 1, &a), &a);
     if (st != PHX_OK)
         return st;
-    enum { MAXV = 64 };
-    const char *key[MAX_VARY];
-    char *val[MAX_VARY][MAXV];
-    int nval[MAX_VARY];
-    size_t points = 1;
-    for (int k = 0; k < a.n_vary; k++) {
-        char *eq = strchr(a.vary[k], '=');
-        if (eq == NULL || eq == a.vary[k] || strchr(a.vary[k], '.') == NULL || strchr(a.vary[k], '.') > eq)
-            return cli_usage_error("--vary '%s': expected section.key=v1,v2,...", a.vary[k]);
-        *eq = '\0';
-        key[k] = a.vary[k];
-        nval[k] = split_values(eq + 1, val[k], MAXV);
-        if (nval[k] <= 0)
-            return cli_usage_error("--vary %s: expected 1 to 64 comma-separated values", key[k]);
-        for (int i = 0; i < nval[k]; i++)
-            if (val[k][i][0] == '\0')
-                return cli_usage_error("--vary %s: an empty value", key[k]);
-        points *= (size_t)nval[k];
-        if (points > MAX_SCENARIOS)
-            return cli_usage_error("the grid has more than %s points", "4096");
-    }
+    sweep *g = NULL;
+    phx_err e = { 0 };
+    if (sweep_alloc(&g, (const char *const *)a.vary, (size_t)a.n_vary, &e) != PHX_OK)
+        return cli_usage_error("%s", e.msg);
+    size_t points = sweep_n_points(g);
     scenario **sc = phx_calloc(points, sizeof *sc);
     char **names = phx_calloc(points, sizeof *names);
-    phx_err e = { 0 };
     scenario *base = NULL;
     st = scenario_load(&base, a.files[0], models_all, models_n, a.o.ov, a.o.n_ov, &e);
-    for (size_t p = 0; st == PHX_OK && p < points; p++) {
-        scenario_override ov[CLI_MAX_OVERRIDES + MAX_VARY + 1];
-        memcpy(ov, a.o.ov, a.o.n_ov * sizeof *ov);
-        size_t n_ov = a.o.n_ov, rest = p;
-        for (int k = a.n_vary - 1; k >= 0; k--) {       /* last lever varies fastest */
-            ov[n_ov++] = (scenario_override){ "--vary", key[k], val[k][rest % (size_t)nval[k]] };
-            rest /= (size_t)nval[k];
-        }
-        names[p] = phx_malloc(strlen(base->name) + 16);
-        sprintf(names[p], "%s@%03zu", base->name, p);
-        ov[n_ov++] = (scenario_override){ "--vary", "scenario.name", names[p] };
-        st = scenario_load(&sc[p], a.files[0], models_all, models_n, ov, n_ov, &e);
-    }
+    for (size_t p = 0; st == PHX_OK && p < points; p++)
+        st = load_point(&a, g, base, p, &names[p], &sc[p], &e);
     st = cluster_agree(st, &e);
-    const char **grid_values = phx_calloc(points * (size_t)a.n_vary, sizeof *grid_values);
-    for (size_t p = 0; p < points; p++) {
-        size_t rest = p;
-        for (int k = a.n_vary - 1; k >= 0; k--) {
-            grid_values[p * (size_t)a.n_vary + (size_t)k] = val[k][rest % (size_t)nval[k]];
-            rest /= (size_t)nval[k];
-        }
-    }
-    if (st == PHX_OK && !a.o.quiet) {
-        printf("sweep of %s: %zu points (each compared with point 0 in %s)\n", base->name, points, a.o.out);
-        for (size_t p = 0; p < points; p++) {
-            printf("  %s:", names[p]);
-            for (int k = 0; k < a.n_vary; k++)
-                printf(" %s=%s", key[k], grid_values[p * (size_t)a.n_vary + (size_t)k]);
-            printf("\n");
-        }
-        printf("\n");
-    }
-    sweep_grid grid = { key, (size_t)a.n_vary, grid_values };
+    if (st == PHX_OK && !a.o.quiet)
+        print_grid(g, base, names, a.o.out);
+    sweep_grid grid = { sweep_keys(g), sweep_n_levers(g), sweep_values(g) };
     st = st == PHX_OK ? run_and_write(sc, points, &a, command_line, &grid) : cli_report(&e);
-    free(grid_values);
     if (st == PHX_OK && !a.o.quiet) {
         if (h5_sweep_print(a.o.out, "table", stdout, &e))
             st = cli_report(&e);
@@ -474,5 +350,6 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     free(names);
     scenario_free(base);
     free_set(sc, points);
+    sweep_free(g);
     return st;
 }

@@ -18,3 +18,11 @@ int model_metric_find(const model_type *m, const char *name)
             return (int)i;
     return -1;
 }
+
+const model_lever *model_lever_find(const model_type *m, const char *word)
+{
+    for (size_t k = 0; m->sizing && k < m->sizing->n_levers; k++)
+        if (strcmp(m->sizing->levers[k].word, word) == 0)
+            return &m->sizing->levers[k];
+    return NULL;
+}

@@ -18,7 +18,9 @@ enum {
     METRIC_STATE = 1          /* a state at year end */
 };
 enum {
-    METRIC_BY_GROUP = 1u << 0 /* also stored per group (district): [replication x year x group] */
+    METRIC_BY_GROUP = 1u << 0, /* also stored per group (district): [replication x year x group] */
+    METRIC_SCALE_1E4 = 1u << 1 /* the unit's scale: the model computes in units 10^4 times
+                                  smaller (万元), the metric is raw / 1e4 (亿元); metric_scaled() */
 };
 
 typedef struct metric_def {
@@ -28,8 +30,15 @@ typedef struct metric_def {
     const char *long_name_zh;  /* Chinese */
     int direction;             /* METRIC_MORE or METRIC_LESS */
     int kind;                  /* METRIC_CUMULATIVE or METRIC_STATE */
-    unsigned flags;            /* METRIC_BY_GROUP */
+    unsigned flags;            /* METRIC_BY_GROUP, METRIC_SCALE_1E4 */
 } metric_def;
+
+/* A raw model value in the metric's unit: the unit's scale is part of the definition (its
+ * flags), applied here and nowhere else. */
+static inline double metric_scaled(const metric_def *d, double raw)
+{
+    return (d->flags & METRIC_SCALE_1E4) ? raw / 1e4 : raw;
+}
 
 /* Everything a replication needs to know about itself. */
 typedef struct replication_ctx {
@@ -45,9 +54,40 @@ typedef struct replication_ctx {
 #define THETA(rc, p) ((rc)->theta[(rc)->offset[(p)]])
 #define THETA_Y(rc, p, y) ((rc)->theta[(rc)->offset[(p)] + (size_t)(y)])
 
-/* A model. Output layout of one replication:
- *   row[m * n_years + y]                               for every metric m of the table
- *   group_row[(g_m * n_years + y) * n_groups + d]      for the g_m-th metric flagged METRIC_BY_GROUP
+/* ---- what sizing a fund needs (phoenix fund), declared by a model that has one ------------- */
+
+/* A lever: a parameter whose smallest value meeting a requirement is sought. */
+typedef struct model_lever {
+    const char *word;              /* its name on the command line (--solve WORD) */
+    const char *param;             /* the parameter solved for (a numeric scalar) */
+    const char *unit;              /* of the parameter, for reports */
+    int percent;                   /* shown in per cent (a share) */
+    const char *breakeven_metric;  /* each replication's break-even value of it (last year) */
+    double max;                    /* the search gives up beyond this */
+    double start;                  /* first value tried when the scenario's own is 0 */
+    /* d balance / d value in year index y of one replication (its theta and row). */
+    double (*slope)(const struct scenario *sc, const double *theta, const double *row, int y);
+    /* Can `sc` be sized with this lever (something for it to act on)? PHX_OK or fills `e`
+     * naming file, line and key. NULL: always. */
+    int (*check)(const struct scenario *sc, phx_err *e);
+} model_lever;
+
+typedef struct model_sizing {
+    const char *what;              /* "the 腾笼换鸟 fund", for messages */
+    const char *switch_param;      /* off|on choice: on, money limits what the model does */
+    const char *switch_note;       /* what the switch on means, for messages */
+    const char *balance_metric;    /* year-end balance (solvent: >= 0 in every year) */
+    const char *balance_stem;      /* report rows: <stem><suffix>, <stem>_at_answer<suffix> */
+    const char *money_suffix;      /* "_yi": the money unit's tag in report row names */
+    const char *money_unit;        /* "亿元": of the balance and the break-even capital */
+    const char *balance_title;     /* "fund balance (亿元)" */
+    const model_lever *levers;     /* levers[0] is the default */
+    size_t n_levers;
+} model_sizing;
+
+/* A model. Output layout of one replication (engine/layout.h, the one place that knows it):
+ *   row[layout_cell(m, y, n_years)]                        every metric m of the table
+ *   group_row[layout_group_cell(g_m, y, d, n_years, n_groups)]  the g_m-th METRIC_BY_GROUP metric
  * Both arrays are zeroed by the engine before simulate() is called. */
 typedef struct model_type {
     const char *name;                 /* "tlhn", "ishigami" */
@@ -75,7 +115,15 @@ typedef struct model_type {
      * previous contents, the thread or other replications. Returns PHX_OK or PHX_ERUN. */
     int (*simulate)(const void *shared, void *scratch, const replication_ctx *rc, double *row,
                     double *group_row);
+    /* phoenix synth: write the model's synthetic input table for `sc` to `path` (through
+     * engine/outfile.h), setting *n to its rows. NULL: the model has none. */
+    int (*synthesize)(const struct scenario *sc, const char *path, size_t *n, phx_err *e);
+    /* What sizing its fund needs (phoenix fund); NULL: the model has no fund. */
+    const model_sizing *sizing;
 } model_type;
+
+/* The lever of `m`'s sizing called `word`, or NULL (also when m has no sizing). */
+const model_lever *model_lever_find(const model_type *m, const char *word);
 
 /* Number of metrics flagged METRIC_BY_GROUP. */
 size_t model_n_group_metrics(const model_type *m);

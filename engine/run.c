@@ -1,6 +1,7 @@
 /* run.c -- the replication loop: blocks of replications, sampled serially, simulated in parallel
  * (one obvious `omp parallel for` over independent replications), handed to a sink in order. */
 #include "run.h"
+#include "layout.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -40,17 +41,29 @@ static void progress_draw(size_t done, size_t total, double t0)
 typedef struct run_buf {
     size_t first, n;
     double *theta, *rows, *grows;
+    uint32_t *stream;          /* each replication's random-stream index */
     int *status;
 } run_buf;
 
-int run_replications(const scenario *sc, const void *shared, size_t first, size_t n,
-                     const run_options *o, const run_sink *sink, phx_err *e)
+/* Everything one call of run_replications() holds. */
+typedef struct run_state {
+    const scenario *sc;
+    const void *shared;
+    const run_options *o;
+    const run_sink *sink;
+    size_t row_len, grow_len, B;
+    sampler *smp;              /* NULL with a caller-supplied design */
+    int threads;
+    run_buf buf[2];
+    void **scratch;            /* per thread */
+    int sink_st;
+    phx_err sink_err;
+} run_state;
+
+/* Replications per block. Default: at least four blocks, so that output overlaps computation
+ * even in small runs; between 64 and RUN_DEFAULT_BLOCK. */
+static size_t run_block_size(const run_options *o, size_t n)
 {
-    const model_type *m = sc->model;
-    size_t n_years = (size_t)sc->n_years;
-    size_t row_len = m->n_metrics * n_years;
-    size_t grow_len = model_n_group_metrics(m) * n_years * m->n_groups;
-    /* Default: at least four blocks, so that output overlaps computation even in small runs. */
     size_t B = o->block ? o->block : (n + 3) / 4;
     if (!o->block && B > RUN_DEFAULT_BLOCK)
         B = RUN_DEFAULT_BLOCK;
@@ -58,94 +71,146 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
         B = 64;
     if (B > n)
         B = n ? n : 1;
+    return B;
+}
+
+static int run_state_init(run_state *r, const scenario *sc, const void *shared, size_t first,
+                          size_t n, const run_options *o, const run_sink *sink, phx_err *e)
+{
+    const model_type *m = sc->model;
+    memset(r, 0, sizeof *r);
+    *r = (run_state){ .sc = sc, .shared = shared, .o = o, .sink = sink,
+                      .row_len = layout_row_len(m, sc->n_years),
+                      .grow_len = layout_group_row_len(m, sc->n_years), .B = run_block_size(o, n) };
     size_t n_total = (size_t)sc->replications > first + n ? (size_t)sc->replications : first + n;
-    const run_design *d = o->design;
-    sampler *smp = d ? NULL : sampler_alloc(o->sampler, sc, n_total, e);
-    if (d == NULL && smp == NULL)
+    if (o->design == NULL && (r->smp = sampler_alloc(o->sampler, sc, n_total, e)) == NULL)
         return e->status;
-
-    int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
-    run_buf buf[2];
+    r->threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+    size_t B = r->B;
     for (int k = 0; k < 2; k++) {
-        buf[k].theta = phx_malloc(B * sc->n_slots * sizeof *buf[k].theta + 1);
-        buf[k].rows = phx_malloc(B * row_len * sizeof *buf[k].rows + 1);
-        buf[k].grows = grow_len ? phx_malloc(B * grow_len * sizeof *buf[k].grows) : NULL;
-        buf[k].status = phx_malloc(B * sizeof *buf[k].status);
+        r->buf[k].theta = phx_malloc(B * sc->n_slots * sizeof *r->buf[k].theta + 1);
+        r->buf[k].rows = phx_malloc(B * r->row_len * sizeof *r->buf[k].rows + 1);
+        r->buf[k].grows = r->grow_len ? phx_malloc(B * r->grow_len * sizeof *r->buf[k].grows) : NULL;
+        r->buf[k].status = phx_malloc(B * sizeof *r->buf[k].status);
+        r->buf[k].stream = phx_malloc(B * sizeof *r->buf[k].stream);
     }
-    void **scratch = phx_calloc((size_t)threads, sizeof *scratch);
-    for (int t = 0; t < threads; t++)     /* per-thread scratch: allocated once, here */
-        scratch[t] = m->scratch_alloc ? m->scratch_alloc(shared) : NULL;
+    r->scratch = phx_calloc((size_t)r->threads, sizeof *r->scratch);
+    for (int t = 0; t < r->threads; t++)     /* per-thread scratch: allocated once, here */
+        r->scratch[t] = m->scratch_alloc ? m->scratch_alloc(shared) : NULL;
+    return PHX_OK;
+}
 
-    int st = PHX_OK, sink_st = PHX_OK;
-    phx_err sink_err = { 0 };
+static void run_state_free(run_state *r)
+{
+    for (int t = 0; r->scratch && t < r->threads; t++)
+        if (r->sc->model->scratch_free)
+            r->sc->model->scratch_free(r->scratch[t]);
+    free(r->scratch);
+    for (int k = 0; k < 2; k++) {
+        free(r->buf[k].status);
+        free(r->buf[k].stream);
+        free(r->buf[k].grows);
+        free(r->buf[k].rows);
+        free(r->buf[k].theta);
+    }
+    if (r->smp)
+        sampler_free(r->smp);
+}
+
+/* Parameters and random streams of block `cur` (design or sampler), serially on the calling
+ * thread, and zeroed rows. */
+static void run_fill(run_state *r, run_buf *cur)
+{
+    const run_design *d = r->o->design;
+    if (d)
+        d->fill(d->ctx, r->sc, cur->first, cur->n, cur->theta);
+    else
+        sampler_fill(r->smp, cur->first, cur->n, cur->theta);
+    for (size_t i = 0; i < cur->n; i++)
+        cur->stream[i] = d && d->stream ? d->stream(d->ctx, cur->first + i) : (uint32_t)(cur->first + i);
+    memset(cur->rows, 0, cur->n * r->row_len * sizeof *cur->rows);
+    if (cur->grows)
+        memset(cur->grows, 0, cur->n * r->grow_len * sizeof *cur->grows);
+}
+
+static int run_hand(run_state *r, const run_buf *b, phx_err *e)
+{
+    run_block blk = { b->first, b->n, b->theta, b->rows, b->grows };
+    return r->sink->block(r->sink->ctx, r->sc, &blk, e);
+}
+
+/* Replication i of block `cur` on thread `tid`. */
+static void run_one(run_state *r, run_buf *cur, size_t i, int tid)
+{
+    const scenario *sc = r->sc;
+    replication_ctx rc = {
+        .seed = sc->seed,
+        .replication = cur->stream[i],
+        .theta = cur->theta + i * sc->n_slots,
+        .offset = sc->offset,
+        .year_first = sc->year_first,
+        .n_years = sc->n_years,
+    };
+    cur->status[i] = sc->model->simulate(r->shared, r->scratch[tid], &rc, cur->rows + i * r->row_len,
+                                         cur->grows ? cur->grows + i * r->grow_len : NULL);
+}
+
+/* Simulate block `cur`. Thread 0 first hands the previous block (`pending`) to the sink, then
+ * joins the others, which have started on this block: output overlaps computation. The sink and
+ * the poll hook only ever run on thread 0 (the thread that called us), one at a time. */
+static void run_compute(run_state *r, run_buf *cur, const run_buf *pending)
+{
+    const run_options *o = r->o;
+#pragma omp parallel num_threads(r->threads)
+    {
+        if (pending != NULL && omp_get_thread_num() == 0)
+            r->sink_st = run_hand(r, pending, &r->sink_err);
+#pragma omp for schedule(dynamic, 1)
+        for (size_t i = 0; i < cur->n; i++) {
+            int tid = omp_get_thread_num();
+            run_one(r, cur, i, tid);
+            if (o->poll != NULL && tid == 0)
+                o->poll(o->poll_ctx);
+        }
+    }
+}
+
+int run_replications(const scenario *sc, const void *shared, size_t first, size_t n,
+                     const run_options *o, const run_sink *sink, phx_err *e)
+{
+    run_state r;
+    int st = run_state_init(&r, sc, shared, first, n, o, sink, e);
+    if (st != PHX_OK) {
+        run_state_free(&r);
+        return st;
+    }
     run_buf *pending = NULL;          /* computed, not yet handed to the sink */
     double t0 = now_seconds();
-    for (size_t b0 = 0, k = 0; b0 < n && st == PHX_OK; b0 += B, k++) {
-        run_buf *cur = &buf[k % 2];
+    for (size_t b0 = 0, k = 0; b0 < n && st == PHX_OK; b0 += r.B, k++) {
+        run_buf *cur = &r.buf[k % 2];
         cur->first = first + b0;
-        cur->n = n - b0 < B ? n - b0 : B;
-        if (d)
-            d->fill(d->ctx, sc, cur->first, cur->n, cur->theta);
-        else
-            sampler_fill(smp, cur->first, cur->n, cur->theta);
-        memset(cur->rows, 0, cur->n * row_len * sizeof *cur->rows);
-        if (cur->grows)
-            memset(cur->grows, 0, cur->n * grow_len * sizeof *cur->grows);
-        /* Thread 0 hands the previous block to the sink, then joins the others, which have
-         * started on this block: output overlaps computation. The sink and the poll hook only
-         * ever run on thread 0 (the thread that called us), one at a time. */
-#pragma omp parallel num_threads(threads)
-        {
-            if (pending != NULL && omp_get_thread_num() == 0) {
-                run_block blk = { pending->first, pending->n, pending->theta, pending->rows,
-                                  pending->grows };
-                sink_st = sink->block(sink->ctx, sc, &blk, &sink_err);
-            }
-#pragma omp for schedule(dynamic, 1)
-            for (size_t i = 0; i < cur->n; i++) {
-                replication_ctx rc = {
-                    .seed = sc->seed,
-                    .replication = d && d->stream ? d->stream(d->ctx, cur->first + i)
-                                                  : (uint32_t)(cur->first + i),
-                    .theta = cur->theta + i * sc->n_slots,
-                    .offset = sc->offset,
-                    .year_first = sc->year_first,
-                    .n_years = sc->n_years,
-                };
-                int tid = omp_get_thread_num();
-                cur->status[i] = m->simulate(shared, scratch[tid], &rc, cur->rows + i * row_len,
-                                             cur->grows ? cur->grows + i * grow_len : NULL);
-                if (o->poll != NULL && tid == 0)
-                    o->poll(o->poll_ctx);
-            }
-        }
-        if (sink_st != PHX_OK) {
-            *e = sink_err;
-            st = sink_st;
+        cur->n = n - b0 < r.B ? n - b0 : r.B;
+        run_fill(&r, cur);
+        run_compute(&r, cur, pending);
+        if (r.sink_st != PHX_OK) {
+            *e = r.sink_err;
+            st = r.sink_st;
         }
         for (size_t i = 0; i < cur->n && st == PHX_OK; i++)
             if (cur->status[i] != PHX_OK)
                 st = phx_fail(e, PHX_ERUN, sc->path, 0, NULL, "model %s failed in replication %zu",
-                              m->name, cur->first + i);
+                              sc->model->name, cur->first + i);
         pending = cur;
         if (o->progress)
             progress_draw(b0 + cur->n, n, t0);
     }
-    if (st == PHX_OK && pending != NULL) {
-        run_block blk = { pending->first, pending->n, pending->theta, pending->rows, pending->grows };
-        st = sink->block(sink->ctx, sc, &blk, e);
-    }
-    for (int t = 0; t < threads; t++)
-        if (m->scratch_free)
-            m->scratch_free(scratch[t]);
-    free(scratch);
-    for (int k = 0; k < 2; k++) {
-        free(buf[k].status);
-        free(buf[k].grows);
-        free(buf[k].rows);
-        free(buf[k].theta);
-    }
-    if (smp)
-        sampler_free(smp);
+    if (st == PHX_OK && pending != NULL)
+        st = run_hand(&r, pending, e);
+    run_state_free(&r);
     return st;
+}
+
+run_record run_record_of(const scenario *sc)
+{
+    return (run_record){ .replications = (size_t)sc->replications, .stopped = RUN_STOP_COUNT };
 }

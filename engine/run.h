@@ -31,7 +31,8 @@ typedef struct run_design {
      * calling thread; must depend only on the row indices (not on how the range is split). */
     void (*fill)(void *ctx, const scenario *sc, size_t first, size_t n, double *theta);
     /* The random-stream index (replication_ctx.replication) of design row i: rows that share it
-     * share every model draw (common random numbers). NULL: row i uses stream i. */
+     * share every model draw (common random numbers). Called serially on the calling thread,
+     * once per row run, before the row is simulated. NULL: row i uses stream i. */
     uint32_t (*stream)(void *ctx, size_t i);
 } run_design;
 
@@ -47,6 +48,24 @@ typedef struct run_options {
     /* NULL: parameters from the scenario's sampler, row i on stream i. */
     const run_design *design;
 } run_options;
+
+/* What actually ran, recorded beside the (immutable) resolved scenario: the scenario says what
+ * was asked for, the record what was done and why it stopped (docs/output.md "The run record"). */
+#define RUN_STOP_COUNT "replications"            /* the scenario's replication count */
+#define RUN_STOP_PRECISION "precision reached"   /* --precision: the criterion held */
+#define RUN_STOP_MAX "max-replications"          /* --precision: the cap came first */
+#define RUN_STOP_PAIRED "paired"                 /* as many as the first scenario of the set */
+
+typedef struct run_record {
+    size_t replications;        /* replications done (rows written) */
+    const char *stopped;        /* one of RUN_STOP_* */
+    double precision_rel;       /* 0: no precision control */
+    size_t precision_batch;
+    int precision_reached;
+} run_record;
+
+/* The record of a run of the scenario's own replication count. */
+run_record run_record_of(const scenario *sc);
 
 /* Run replications first..first+n-1 of `sc` with the model's prepared `shared` data, sending
  * every block to `sink`. Memory is O(block), not O(n). The rows depend only on (scenario, seed,

@@ -1,6 +1,9 @@
-/* scenario.c -- scenario files: INI parsed with libinih, `base` inheritance, command-line
- * overrides, validation against the model's parameter table, and the resolved text + SHA-256. */
+/* scenario.c -- the scenario's own keys ([scenario], [targets]) and the model's parameters:
+ * validation of the entries ini.c loaded (files, base chains, overrides) against the model's
+ * parameter table, values and distributions, and the resolved text + SHA-256. */
 #include "scenario.h"
+#include "ini.h"
+#include "sampler.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -11,182 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ini.h>
 #include <nettle/sha2.h>
 
-#define MAX_YEARS 200
-#define MAX_BASE_DEPTH 64
-
-/* One `key = value` as found in a file or on the command line. */
-typedef struct entry {
-    char *key;          /* "section.key" */
-    char *value;
-    const char *file;   /* owned by the loader's string list */
-    int line;
-} entry;
-
-typedef struct loader {
-    entry *e;
-    size_t n, cap;
-    char **strings;     /* file names and origins, handed over to the scenario */
-    size_t n_strings;
-    char *chain[MAX_BASE_DEPTH];   /* real paths of the files being loaded (cycle check) */
-    int depth;
-} loader;
-
-/* The keys of [scenario], handled by the engine itself. */
-static const char *const scenario_keys[] = {
-    "name", "description", "base", "model", "years", "replications", "seed", "firms", "sampler"
-};
-#define N_SCENARIO_KEYS (sizeof scenario_keys / sizeof scenario_keys[0])
-
-static const char *keep_string(loader *L, const char *s)
-{
-    L->strings = phx_realloc(L->strings, (L->n_strings + 1) * sizeof *L->strings);
-    return L->strings[L->n_strings++] = phx_strdup(s);
-}
-
-static void add_entry(loader *L, const char *key, const char *value, const char *file, int line)
-{
-    if (L->n == L->cap) {
-        L->cap = L->cap ? 2 * L->cap : 64;
-        L->e = phx_realloc(L->e, L->cap * sizeof *L->e);
-    }
-    char *v = phx_strdup(value);
-    char *t = phx_trim(v);
-    memmove(v, t, strlen(t) + 1);
-    L->e[L->n++] = (entry){ phx_strdup(key), v, file, line };
-}
-
-/* ---- reading one file ---------------------------------------------------------------------- */
-
-typedef struct file_ctx {
-    loader *L;
-    FILE *f;
-    const char *file;
-    int line;           /* line of the text last handed to inih */
-    size_t first;       /* first entry of this file in L->e */
-    phx_err err;        /* first error found by the handler */
-} file_ctx;
-
-/* An fgets that counts lines, so the handler knows where each key stands. */
-static char *counting_reader(char *str, int num, void *stream)
-{
-    file_ctx *c = stream;
-    char *r = fgets(str, num, c->f);
-    if (r != NULL)
-        c->line++;
-    return r;
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
-    file_ctx *c = user;
-    if (c->err.status)
-        return 1;       /* report only the first error */
-    if (section[0] == '\0') {
-        phx_fail(&c->err, PHX_EINPUT, c->file, c->line, name, "key outside any [section]");
-        return 0;
-    }
-    char key[256];
-    if (snprintf(key, sizeof key, "%s.%s", section, name) >= (int)sizeof key) {
-        phx_fail(&c->err, PHX_EINPUT, c->file, c->line, name, "key too long");
-        return 0;
-    }
-    for (size_t i = c->first; i < c->L->n; i++)
-        if (strcmp(c->L->e[i].key, key) == 0) {
-            phx_fail(&c->err, PHX_EINPUT, c->file, c->line, key, "set twice (first at line %d)",
-                     c->L->e[i].line);
-            return 0;
-        }
-    add_entry(c->L, key, value, c->file, c->line);
-    return 1;
-}
-
-static int load_file(loader *L, const char *path, const char *from_file, int from_line, phx_err *e);
-
-/* Directory part of `path` joined with `rel` (unless rel is absolute). */
-static char *path_relative_to(const char *path, const char *rel)
-{
-    if (rel[0] == '/' || strchr(path, '/') == NULL)
-        return phx_strdup(rel);
-    size_t dl = (size_t)(strrchr(path, '/') - path);
-    char *out = phx_malloc(dl + strlen(rel) + 2);
-    memcpy(out, path, dl);
-    out[dl] = '/';
-    strcpy(out + dl + 1, rel);
-    return out;
-}
-
-static int load_file(loader *L, const char *path, const char *from_file, int from_line, phx_err *e)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        if (from_file)
-            return phx_fail(e, PHX_EINPUT, from_file, from_line, "scenario.base",
-                            "cannot read base file '%s': %s", path, strerror(errno));
-        return phx_fail(e, PHX_EINPUT, path, 0, NULL, "cannot read scenario file: %s", strerror(errno));
-    }
-    char real[PATH_MAX];
-    if (realpath(path, real) == NULL)
-        snprintf(real, sizeof real, "%s", path);
-    for (int i = 0; i < L->depth; i++)
-        if (strcmp(L->chain[i], real) == 0) {
-            fclose(f);
-            return phx_fail(e, PHX_EINPUT, from_file, from_line, "scenario.base",
-                            "base chain has a cycle: '%s' is already being loaded", path);
-        }
-    if (L->depth == MAX_BASE_DEPTH) {
-        fclose(f);
-        return phx_fail(e, PHX_EINPUT, from_file, from_line, "scenario.base", "base chain deeper than %d",
-                        MAX_BASE_DEPTH);
-    }
-    L->chain[L->depth++] = phx_strdup(real);
-
-    /* Debian's libinih exposes its options at run time: no multi-line values (an indented key
-     * is a key, not a continuation), and a line buffer that grows for long lines. */
-    ini_allow_multiline = false;
-    ini_use_stack = false;
-    ini_allow_realloc = true;
-
-    file_ctx c = { .L = L, .f = f, .file = keep_string(L, path), .first = L->n };
-    int r = ini_parse_stream(counting_reader, &c, on_key, &c);
-    fclose(f);
-    int st = PHX_OK;
-    if (c.err.status) {
-        *e = c.err;
-        st = c.err.status;
-    } else if (r > 0) {
-        st = phx_fail(e, PHX_EINPUT, c.file, r, NULL,
-                      "syntax error: expected '[section]' or 'key = value'");
-    } else if (r < 0) {
-        st = phx_fail(e, PHX_ERUN, c.file, 0, NULL, "cannot parse (out of memory)");
-    }
-    if (st == PHX_OK) {
-        /* The base is loaded first and this file's entries moved after it, so the child wins. */
-        for (size_t i = c.first; i < L->n; i++) {
-            if (strcmp(L->e[i].key, "scenario.base") != 0 || L->e[i].value[0] == '\0')
-                continue;
-            size_t n_own = L->n - c.first;
-            entry *own = phx_malloc(n_own * sizeof *own);
-            memcpy(own, L->e + c.first, n_own * sizeof *own);
-            L->n = c.first;
-            char *bp = path_relative_to(path, own[i - c.first].value);
-            st = load_file(L, bp, own[i - c.first].file, own[i - c.first].line, e);
-            free(bp);
-            for (size_t j = 0; j < n_own; j++) {
-                if (st == PHX_OK)
-                    add_entry(L, own[j].key, own[j].value, own[j].file, own[j].line);
-                free(own[j].key);
-                free(own[j].value);
-            }
-            free(own);
-            break;
-        }
-    }
-    free(L->chain[--L->depth]);
-    return st;
-}
 
 /* ---- values ---------------------------------------------------------------------------------- */
 
@@ -280,130 +109,6 @@ static int parse_value(scenario *sc, const param_def *pd, scenario_value *sv, ph
     return st;
 }
 
-/* ---- the [scenario] section -------------------------------------------------------------- */
-
-static const entry *find_entry(const loader *L, const char *key)
-{
-    for (size_t i = L->n; i-- > 0;)          /* last wins */
-        if (strcmp(L->e[i].key, key) == 0)
-            return &L->e[i];
-    return NULL;
-}
-
-static int parse_years(scenario *sc, const entry *en, phx_err *e)
-{
-    long a, b;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", en->value);
-    char *dash = strchr(buf, '-');
-    if (dash) {
-        *dash = '\0';
-        if (phx_parse_long(phx_trim(buf), &a) || phx_parse_long(phx_trim(dash + 1), &b))
-            return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                            "'%s' is not a year range like 2021-2023", en->value);
-    } else if (phx_parse_long(phx_trim(buf), &a) == 0) {
-        b = a;
-    } else {
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "'%s' is not a year range like 2021-2023", en->value);
-    }
-    if (a < 1900 || b > 2200 || b < a || b - a + 1 > MAX_YEARS)
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "years %ld-%ld out of bounds (1900..2200, first <= last, at most %d years)", a, b,
-                        MAX_YEARS);
-    sc->year_first = (int)a;
-    sc->year_last = (int)b;
-    sc->n_years = (int)(b - a + 1);
-    return PHX_OK;
-}
-
-static int is_override(const char *file, int line)
-{
-    return line == 0 && file != NULL && file[0] == '-';
-}
-
-static int parse_scenario_section(scenario *sc, const loader *L, const model_type *const *models,
-                                  size_t n_models, phx_err *e)
-{
-    const entry *en;
-    /* model */
-    en = find_entry(L, "scenario.model");
-    const char *mname = en ? en->value : "tlhn";
-    for (size_t i = 0; i < n_models; i++)
-        if (strcmp(models[i]->name, mname) == 0)
-            sc->model = models[i];
-    if (sc->model == NULL) {
-        char known[256] = "";
-        for (size_t i = 0; i < n_models; i++)
-            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
-                     models[i]->name);
-        return phx_fail(e, PHX_EINPUT, en ? en->file : sc->path, en ? en->line : 0, "scenario.model",
-                        "unknown model '%s' (known: %s)", mname, known);
-    }
-    /* name */
-    en = find_entry(L, "scenario.name");
-    if (en && en->value[0]) {
-        for (const char *p = en->value; *p; p++)
-            if (*p == '/' || (*p == '.' && p == en->value) || iscntrl((unsigned char)*p))
-                return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                                "'%s' is not a valid name (no '/', no leading '.')", en->value);
-        sc->name = phx_strdup(en->value);
-    } else {
-        const char *b = strrchr(sc->path, '/');
-        b = b ? b + 1 : sc->path;
-        sc->name = phx_strdup(b);
-        char *dot = strrchr(sc->name, '.');
-        if (dot && dot != sc->name)
-            *dot = '\0';
-    }
-    en = find_entry(L, "scenario.description");
-    sc->description = phx_strdup(en ? en->value : "");
-    /* years */
-    sc->year_first = 2021;
-    sc->year_last = 2023;
-    sc->n_years = 3;
-    en = find_entry(L, "scenario.years");
-    if (en && parse_years(sc, en, e))
-        return e->status;
-    /* replications */
-    sc->replications = 1000;
-    en = find_entry(L, "scenario.replications");
-    if (en) {
-        long r;
-        if (phx_parse_long(en->value, &r) || r <= 0 || r > 1000000000L)
-            return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                            "'%s' is not a positive number of replications", en->value);
-        sc->replications = r;
-    }
-    /* seed */
-    sc->seed = 20211228;
-    en = find_entry(L, "scenario.seed");
-    if (en) {
-        char *end;
-        errno = 0;
-        unsigned long long s = strtoull(en->value, &end, 10);
-        if (en->value[0] == '\0' || en->value[0] == '-' || *end != '\0' || errno == ERANGE)
-            return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                            "'%s' is not a non-negative integer seed", en->value);
-        sc->seed = s;
-    }
-    /* firms */
-    en = find_entry(L, "scenario.firms");
-    if (en == NULL || en->value[0] == '\0' || strcmp(en->value, "synthetic") == 0)
-        sc->firms = phx_strdup("synthetic");
-    else if (is_override(en->file, en->line))
-        sc->firms = phx_strdup(en->value);       /* given on the command line: relative to cwd */
-    else
-        sc->firms = path_relative_to(en->file, en->value);
-    /* sampler */
-    en = find_entry(L, "scenario.sampler");
-    sc->sampler = phx_strdup(en ? en->value : "mc");
-    if (strcmp(sc->sampler, "mc") && strcmp(sc->sampler, "lhs") && strcmp(sc->sampler, "sobol"))
-        return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key, "'%s' is not one of mc|lhs|sobol",
-                        sc->sampler);
-    return PHX_OK;
-}
-
 /* ---- checking every key ----------------------------------------------------------------- */
 
 static int check_key(const scenario *sc, const entry *en, phx_err *e)
@@ -412,12 +117,11 @@ static int check_key(const scenario *sc, const entry *en, phx_err *e)
     const char *dot = strchr(en->key, '.');
     size_t slen = dot ? (size_t)(dot - en->key) : strlen(en->key);
     if (slen == 8 && strncmp(en->key, "scenario", 8) == 0) {
-        for (size_t i = 0; i < N_SCENARIO_KEYS; i++)
-            if (strcmp(dot + 1, scenario_keys[i]) == 0)
-                return PHX_OK;
+        char known[256];
+        if (scenario_key_known(dot + 1, known, sizeof known))
+            return PHX_OK;
         return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                        "unknown key (known in [scenario]: name, description, base, model, years, "
-                        "replications, seed, firms, sampler)");
+                        "unknown key (known in [scenario]: %s)", known);
     }
     if (slen == 7 && strncmp(en->key, "targets", 7) == 0) {
         if (model_metric_find(m, dot + 1) < 0)
@@ -501,14 +205,42 @@ static void resolve_text(scenario *sc)
         snprintf(sc->sha256 + 2 * i, 3, "%02x", digest[i]);
 }
 
-static int resolve(scenario *sc, const loader *L, phx_err *e)
+/* Index of `word` among the '|'-separated `choices`, or -1. */
+static int choice_index(const char *choices, const char *word, size_t len)
+{
+    int k = 0;
+    for (const char *p = choices; p != NULL; k++) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && strncmp(p, word, len) == 0)
+            return k;
+        p = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}
+
+/* Choices resolved to integers once, list parameters split once (values already checked). */
+static void resolve_words(const param_def *pd, scenario_value *sv)
+{
+    sv->choice = -1;
+    if (pd->kind == PARAM_CHOICE)
+        sv->choice = choice_index(pd->choices, sv->text, strlen(sv->text));
+    if (pd->kind != PARAM_LIST)
+        return;
+    for (const char *p = sv->text; *p;) {
+        size_t n = strcspn(p, ", \t");
+        int k = n ? choice_index(pd->choices, p, n) : -1;
+        if (k >= 0 && k < 32)
+            sv->items |= 1u << k;
+        p += n;
+        p += strspn(p, ", \t");
+    }
+}
+
+/* Every parameter's value (or default), parsed; theta offsets. */
+static int resolve_params(scenario *sc, const loader *L, phx_err *e)
 {
     const model_type *m = sc->model;
-    /* every key known? (in file order, so the first error is the first in the file) */
-    for (size_t i = 0; i < L->n; i++)
-        if (check_key(sc, &L->e[i], e))
-            return e->status;
-    /* parameters */
     sc->values = phx_calloc(m->n_params, sizeof *sc->values);
     sc->offset = phx_calloc(m->n_params, sizeof *sc->offset);
     for (size_t p = 0; p < m->n_params; p++) {
@@ -520,10 +252,18 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
         sv->line = en ? en->line : 0;
         if (parse_value(sc, pd, sv, e))
             return e->status;
+        resolve_words(pd, sv);
         sc->offset[p] = sc->n_slots;
         if (pd->kind == PARAM_REAL || pd->kind == PARAM_INT)
             sc->n_slots += (pd->flags & PARAM_PER_YEAR) ? (size_t)sc->n_years : 1;
     }
+    return PHX_OK;
+}
+
+/* Names, parameters and randomness of the theta slots. */
+static void resolve_slots(scenario *sc)
+{
+    const model_type *m = sc->model;
     sc->slot_names = phx_calloc(sc->n_slots, sizeof *sc->slot_names);
     sc->slot_param = phx_calloc(sc->n_slots, sizeof *sc->slot_param);
     sc->slot_random = phx_calloc(sc->n_slots, sizeof *sc->slot_random);
@@ -544,7 +284,12 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
             sc->slot_random[s] = scenario_dist(sc, pd->name, (int)y)->kind != DIST_CONST;
         }
     }
-    /* targets, in metric-table order */
+}
+
+/* [targets], in metric-table order. */
+static int resolve_targets(scenario *sc, const loader *L, phx_err *e)
+{
+    const model_type *m = sc->model;
     sc->targets = phx_calloc(m->n_metrics, sizeof *sc->targets);
     for (size_t mi = 0; mi < m->n_metrics; mi++) {
         char key[160];
@@ -558,7 +303,21 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
                             en->value);
         sc->targets[sc->n_targets++] = (scenario_target){ (int)mi, v, en->file, en->line };
     }
-    if (m->check && m->check(sc, e))
+    return PHX_OK;
+}
+
+static int resolve(scenario *sc, const loader *L, phx_err *e)
+{
+    /* every key known? (in file order, so the first error is the first in the file) */
+    for (size_t i = 0; i < L->n; i++)
+        if (check_key(sc, &L->e[i], e))
+            return e->status;
+    if (resolve_params(sc, L, e))
+        return e->status;
+    resolve_slots(sc);
+    if (resolve_targets(sc, L, e))
+        return e->status;
+    if (sc->model->check && sc->model->check(sc, e))
         return e->status;
     resolve_text(sc);
     return PHX_OK;
@@ -567,18 +326,12 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
 static int build(scenario **out, loader *L, const char *path, const model_type *const *models,
                  size_t n_models, const scenario_override *ov, size_t n_ov, phx_err *e)
 {
-    for (size_t i = 0; i < n_ov; i++) {
-        const char *origin = keep_string(L, ov[i].origin);
-        if (strchr(ov[i].key, '.') == NULL) {
-            phx_fail(e, PHX_EINPUT, origin, 0, ov[i].key, "expected section.key=value");
-            goto fail;
-        }
-        add_entry(L, ov[i].key, ov[i].value, origin, 0);
-    }
+    if (add_overrides(L, ov, n_ov, e) != PHX_OK)
+        goto fail;
     scenario *sc = phx_calloc(1, sizeof *sc);
     *out = sc;
     sc->path = phx_strdup(path);
-    if (parse_scenario_section(sc, L, models, n_models, e) || resolve(sc, L, e))
+    if (scenario_section_parse(sc, L, models, n_models, e) || resolve(sc, L, e))
         goto fail;
     sc->strings = L->strings;
     sc->n_strings = L->n_strings;
@@ -595,18 +348,6 @@ fail:
         *out = NULL;
     }
     return e->status ? e->status : PHX_EINPUT;
-}
-
-static void loader_free(loader *L)
-{
-    for (size_t i = 0; i < L->n; i++) {
-        free(L->e[i].key);
-        free(L->e[i].value);
-    }
-    free(L->e);
-    for (size_t i = 0; i < L->n_strings; i++)
-        free(L->strings[i]);
-    free(L->strings);
 }
 
 int scenario_load(scenario **out, const char *path, const model_type *const *models,
@@ -709,4 +450,14 @@ const scenario_target *scenario_target_of(const scenario *sc, int m)
         if (sc->targets[i].metric == m)
             return &sc->targets[i];
     return NULL;
+}
+
+int scenario_choice(const scenario *sc, int p)
+{
+    return sc->values[p].choice;
+}
+
+unsigned scenario_list(const scenario *sc, int p)
+{
+    return sc->values[p].items;
 }

@@ -23,6 +23,8 @@ typedef struct scenario_value {
     int line;             /* line in `file` (0 for defaults and overrides) */
     int n;                /* number of values: 1, or n_years for a per-year list */
     dist *v;              /* n values (numbers and distributions); NULL for choice/list/text */
+    int choice;           /* PARAM_CHOICE: index of the word in the row's choices; else -1 */
+    unsigned items;       /* PARAM_LIST: bit k set when the k-th choice is listed (k < 32) */
 } scenario_value;
 
 typedef struct scenario_target {
@@ -42,6 +44,7 @@ typedef struct scenario {
     uint64_t seed;                 /* [scenario] seed (default 20211228) */
     char *firms;                   /* [scenario] firms: "synthetic" or a path usable from the cwd */
     char *sampler;                 /* [scenario] sampler: mc | lhs | sobol (default mc) */
+    int sampler_kind;              /* the same, parsed once: a sampler_kind (sampler.h) */
 
     scenario_value *values;        /* one per model parameter, model table order */
     size_t *offset;                /* offset[p]: first theta slot of parameter p */
@@ -82,6 +85,12 @@ const char *scenario_text(const scenario *sc, const char *key);
 const dist *scenario_dist(const scenario *sc, const char *key, int y);
 /* Where `key` was set (file and line; "default" and 0 when not set). */
 void scenario_origin(const scenario *sc, const char *key, const char **file, int *line);
+
+/* Choice parameter p (model table index) resolved once: the index of its word in the row's
+ * `choices` ("off|on": 0 off, 1 on). */
+int scenario_choice(const scenario *sc, int p);
+/* List parameter p split once: bit k set when the k-th of the row's choices is listed. */
+unsigned scenario_list(const scenario *sc, int p);
 
 /* The target for metric index m, or NULL. */
 const scenario_target *scenario_target_of(const scenario *sc, int m);

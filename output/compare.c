@@ -3,6 +3,7 @@
 #include "h5.h"
 #include "h5util.h"
 #include "h5w.h"
+#include "../engine/layout.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,7 +69,7 @@ static void cmp_stats(double *a, double *b, size_t n, int direction, double out[
     out[C_P_EQUAL] = (double)equal / (double)n;
 }
 
-static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, const double *v,
+static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, size_t n, const double *v,
                      phx_err *e)
 {
     const model_type *m = a->model;
@@ -99,7 +100,7 @@ static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, const d
     if (st == PHX_OK)
         st = h5u_attr_str(g, "b", b->name, w->path, e);
     if (st == PHX_OK)
-        st = h5u_attr_i64(g, "n_replications", (int64_t)a->replications, w->path, e);
+        st = h5u_attr_i64(g, "n_replications", (int64_t)n, w->path, e);
     hsize_t dims[2] = { nm, ny };
     double *col = phx_malloc(nm * ny * sizeof *col);
     for (int c = 0; st == PHX_OK && c < C_COUNT; c++) {
@@ -118,6 +119,11 @@ static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, const d
 
 int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_err *e)
 {
+    return h5_writer_compare_n(w, a, b, (size_t)a->replications, e);
+}
+
+int h5_writer_compare_n(h5_writer *w, const scenario *a, const scenario *b, size_t n, phx_err *e)
+{
     h5u_quiet();
     if (w->broken || w->sc != NULL)
         return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "comparisons need a writer between scenarios");
@@ -127,7 +133,7 @@ int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_er
                         "cannot be compared with %s: model, years, seed and replications must agree",
                         a->path);
     const model_type *m = a->model;
-    size_t n = (size_t)a->replications, nm = m->n_metrics, ny = (size_t)a->n_years;
+    size_t nm = m->n_metrics, ny = (size_t)a->n_years;
     double *xa = phx_malloc(n * sizeof *xa), *xb = phx_malloc(n * sizeof *xb);
     double *v = phx_malloc(nm * ny * C_COUNT * sizeof *v);
     int st = PHX_OK;
@@ -137,10 +143,10 @@ int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_er
             if (st == PHX_OK)
                 st = cmp_column(w, b->name, m->metrics[mi].name, y, n, xb, e);
             if (st == PHX_OK)
-                cmp_stats(xa, xb, n, m->metrics[mi].direction, &v[(mi * ny + y) * C_COUNT]);
+                cmp_stats(xa, xb, n, m->metrics[mi].direction, &v[layout_cell(mi, y, ny) * C_COUNT]);
         }
     if (st == PHX_OK)
-        st = cmp_write(w, a, b, v, e);
+        st = cmp_write(w, a, b, n, v, e);
     free(v);
     free(xa);
     free(xb);
@@ -163,7 +169,7 @@ static int sweep_last_year(const h5_writer *w, const char *name, const char *wha
     if (st == PHX_OK && (dims[0] != nm || dims[1] != ny))
         st = phx_fail(e, PHX_ERUN, w->path, 0, NULL, "%s/%s has unexpected dimensions", path, what);
     for (size_t m = 0; st == PHX_OK && m < nm; m++)
-        v[m] = all[m * ny + ny - 1];
+        v[m] = layout_last(all, m, ny);
     free(all);
     h5u_close(g);
     return st;

@@ -1,6 +1,7 @@
 /* fund.c -- `phoenix fund`: the solvency analysis of one run's break-even values, the report
  * (terminal table and CSV rows) and its /fund group in the results file (docs/output.md). */
 #include "fund.h"
+#include "../models/models.h"
 #include "h5util.h"
 #include "h5w.h"
 
@@ -14,6 +15,29 @@
 /* ---- analysis ------------------------------------------------------------------------------ */
 
 /* Share of replications with `ok`, and its Wilson interval at `level`. */
+
+/* The model's declaration of what sizing needs (a report without one: the first registered
+ * model's that has one). */
+const model_sizing *fund_sizing_of(const fund_report *r)
+{
+    for (size_t k = 0; r->sizing == NULL && k < models_n; k++)
+        if (models_all[k]->sizing)
+            return models_all[k]->sizing;
+    return r->sizing;
+}
+
+const model_lever *fund_lever_of(const fund_report *r)
+{
+    return &fund_sizing_of(r)->levers[r->solve_capital];
+}
+
+/* The lever's parameter name without its section: the report's row name. */
+static const char *lever_row(const fund_report *r)
+{
+    const char *key = fund_lever_of(r)->param, *dot = strchr(key, '.');
+    return dot ? dot + 1 : key;
+}
+
 static void share(size_t k, size_t n, double level, double *p, double *lo, double *hi)
 {
     *p = n ? (double)k / (double)n : NAN;
@@ -107,7 +131,7 @@ void fund_solvency(const fund_runs *in, fund_report *r)
     shortfall(in, r);
     r->fan = phx_malloc((ny ? ny : 1) * STATS_NQ * sizeof *r->fan);
     fund_fan(in->balance, n, in->n_years, r->fan);
-    /* the balance at the answer: linear in the value (fund.constrained = off) */
+    /* the balance at the answer: linear in the value (the money switch off) */
     size_t cells = n * ny;
     double *b = phx_malloc((cells ? cells : 1) * sizeof *b);
     double answer = isfinite(r->answer) ? r->answer : NAN;
@@ -173,7 +197,8 @@ size_t fund_report_rows(const fund_report *r, fund_row **rows)
     *rows = NULL;
     const char *what = r->mode == FUND_SOLVENCY ? "solvent" : "targets";
     char name[64];
-    row_add(rows, &n, &cap, r->solve_capital ? "initial_capital" : "contribution_rate", r->answer,
+    const model_sizing *z = fund_sizing_of(r);
+    row_add(rows, &n, &cap, lever_row(r), r->answer,
             r->lower, r->upper);
     row_add(rows, &n, &cap, "confidence", r->confidence, NAN, NAN);
     row_add(rows, &n, &cap, "replications", (double)r->n, NAN, NAN);
@@ -183,13 +208,14 @@ size_t fund_report_rows(const fund_report *r, fund_row **rows)
     row_add(rows, &n, &cap, name, r->p_below, r->p_below_lo, r->p_below_hi);
     snprintf(name, sizeof name, "p_%s_at_1.1x_answer", what);
     row_add(rows, &n, &cap, name, r->p_above, r->p_above_lo, r->p_above_hi);
-    row_add(rows, &n, &cap, r->solve_capital ? "scenario_initial_capital" : "scenario_contribution_rate",
-            r->scenario_value, NAN, NAN);
+    snprintf(name, sizeof name, "scenario_%s", lever_row(r));
+    row_add(rows, &n, &cap, name, r->scenario_value, NAN, NAN);
     snprintf(name, sizeof name, "p_%s_at_scenario", what);
     row_add(rows, &n, &cap, name, r->p_scenario, r->p_scenario_lo, r->p_scenario_hi);
     if (r->mode == FUND_SOLVENCY) {
         row_add(rows, &n, &cap, "shortfall_replications", (double)r->n_shortfall, NAN, NAN);
-        row_add(rows, &n, &cap, "expected_shortfall_yi", r->shortfall, r->shortfall_lo, r->shortfall_hi);
+        snprintf(name, sizeof name, "expected_shortfall%s", z->money_suffix);
+        row_add(rows, &n, &cap, name, r->shortfall, r->shortfall_lo, r->shortfall_hi);
         for (int y = 0; y <= r->n_years; y++) {
             if (y < r->n_years)
                 snprintf(name, sizeof name, "p_first_shortfall_%d", r->year_first + y);
@@ -197,8 +223,10 @@ size_t fund_report_rows(const fund_report *r, fund_row **rows)
                 snprintf(name, sizeof name, "p_no_shortfall");
             row_add(rows, &n, &cap, name, r->p_first[y], r->p_first_lo[y], r->p_first_hi[y]);
         }
-        fan_rows(r, r->fan, "fund_balance_yi", rows, &n, &cap);
-        fan_rows(r, r->fan_answer, "fund_balance_at_answer_yi", rows, &n, &cap);
+        snprintf(name, sizeof name, "%s%s", z->balance_stem, z->money_suffix);
+        fan_rows(r, r->fan, name, rows, &n, &cap);
+        snprintf(name, sizeof name, "%s_at_answer%s", z->balance_stem, z->money_suffix);
+        fan_rows(r, r->fan_answer, name, rows, &n, &cap);
         return n;
     }
     row_add(rows, &n, &cap, "bracket_below", r->bracket, NAN, NAN);
@@ -212,164 +240,9 @@ size_t fund_report_rows(const fund_report *r, fund_row **rows)
         snprintf(name, sizeof name, "p_target_at_%s_%s", at, r->required[k]);
         row_add(rows, &n, &cap, name, r->p_each[k], NAN, NAN);
     }
-    snprintf(name, sizeof name, "fund_balance_at_%s_yi", at);
+    snprintf(name, sizeof name, "%s_at_%s%s", z->balance_stem, at, z->money_suffix);
     fan_rows(r, r->fan_answer, name, rows, &n, &cap);
     return n;
-}
-
-/* ---- printing --------------------------------------------------------------------------------- */
-
-static void csv_num(FILE *out, double v)
-{
-    if (isnan(v))
-        return;
-    if (isinf(v))
-        fputs(v > 0 ? "inf" : "-inf", out);
-    else
-        fprintf(out, "%.10g", v);
-}
-
-/* `v` in the unit of the solved value: a rate in per cent, a capital in 亿元. */
-static const char *fmt_value(const fund_report *r, double v, char *buf, size_t n)
-{
-    if (isinf(v))
-        snprintf(buf, n, v > 0 ? "unbounded" : "-inf");
-    else if (isnan(v))
-        snprintf(buf, n, "n/a");
-    else if (r->solve_capital)
-        snprintf(buf, n, "%#.4g 亿元", v);
-    else
-        snprintf(buf, n, "%#.4g%%", 100 * v);
-    return buf;
-}
-
-/* The answer rounded *up* at 4 significant digits: printed, it still keeps its promise. */
-static const char *fmt_answer(const fund_report *r, double v, char *buf, size_t n)
-{
-    double shown = r->solve_capital ? v : 100 * v;
-    if (isfinite(v) && v > 0) {
-        double scale = pow(10, 3 - floor(log10(shown)));
-        shown = ceil(shown * scale - 1e-9) / scale;
-        v = r->solve_capital ? shown : shown / 100;
-    }
-    return fmt_value(r, v, buf, n);
-}
-
-/* "  label   0.900  [0.881, 0.917]" (n/a when not computed). */
-static void print_p(FILE *out, const char *label, double p, double lo, double hi, const char *tail)
-{
-    if (isnan(p))
-        fprintf(out, "    %-40s n/a\n", label);
-    else
-        fprintf(out, "    %-40s %.3f  [%.3f, %.3f]%s\n", label, p, lo, hi, tail);
-}
-
-static void print_fan(const fund_report *r, const double *fan, const char *label, FILE *out)
-{
-    fprintf(out, "  fund balance (亿元) %s\n    %-6s", label, "year");
-    for (int q = 0; q < STATS_NQ; q++)
-        fprintf(out, " %7.0f%%", 100 * stats_q_levels[q]);
-    fputc('\n', out);
-    for (int y = 0; y < r->n_years; y++) {
-        fprintf(out, "    %-6d", r->year_first + y);
-        for (int q = 0; q < STATS_NQ; q++)
-            fprintf(out, " %8.1f", fan[(size_t)y * STATS_NQ + (size_t)q]);
-        fputc('\n', out);
-    }
-}
-
-static void print_header(const fund_report *r, FILE *out)
-{
-    const char *key = r->solve_capital ? "fund.initial_capital" : "fund.contribution_rate";
-    fprintf(out, "fund sizing: %s, %zu replications\n", r->scenario, r->n);
-    if (r->mode == FUND_SOLVENCY) {
-        fprintf(out, "  question: the smallest %s with P(solvent) >= %g, solvent = every year-end\n"
-                     "  balance >= 0 (fund.constrained = off; one run: each replication's break-even value)\n",
-                key, r->confidence);
-        return;
-    }
-    fprintf(out, "  question: the smallest %s with P(every target met in %d) >= %g:", key,
-            r->year_first + r->n_years - 1, r->confidence);
-    for (size_t k = 0; k < r->n_required; k++)
-        fprintf(out, " %s", r->required[k]);
-    fprintf(out, "\n  (fund.constrained = on: an action waits until the balance covers it; %zu full "
-                 "runs on the same replications)\n", r->n_evals);
-}
-
-static void print_table(const fund_report *r, FILE *out)
-{
-    char a[64], b[64], c[64], label[128];
-    const char *pname = r->mode == FUND_SOLVENCY ? "P(solvent)" : "P(targets met)";
-    print_header(r, out);
-    fprintf(out, "\n  answer: %s   (%.0f%% interval %s - %s)\n", fmt_answer(r, r->answer, a, sizeof a),
-            100 * r->level, fmt_value(r, r->lower, b, sizeof b), fmt_value(r, r->upper, c, sizeof c));
-    if (!isfinite(r->answer) && r->mode == FUND_TARGETS)
-        fprintf(out, "  no value up to the key's bound reaches %g; with money to spare %s = %.3f\n",
-                r->confidence, pname, r->p_ceiling);
-    else if (!isfinite(r->answer))
-        fprintf(out, "  no finite value reaches %g\n", r->confidence);
-    fprintf(out, "  %s\n", pname);
-    print_p(out, "at the answer", r->p_answer, r->p_answer_lo, r->p_answer_hi, "");
-    print_p(out, "at 0.9 x the answer", r->p_below, r->p_below_lo, r->p_below_hi, "");
-    print_p(out, "at 1.1 x the answer", r->p_above, r->p_above_lo, r->p_above_hi, "");
-    snprintf(label, sizeof label, "at the scenario's %s", fmt_value(r, r->scenario_value, a, sizeof a));
-    print_p(out, label, r->p_scenario, r->p_scenario_lo, r->p_scenario_hi,
-            r->p_scenario >= r->confidence ? "  -> enough" : "  -> NOT enough");
-    if (r->mode == FUND_TARGETS) {
-        snprintf(label, sizeof label, "at %s (bracket below the answer)", fmt_value(r, r->bracket, a, sizeof a));
-        if (!isnan(r->bracket))
-            print_p(out, label, r->p_bracket, r->p_bracket_lo, r->p_bracket_hi, "");
-        print_p(out, "with money to spare (constrained off)", r->p_ceiling, r->p_ceiling_lo,
-                r->p_ceiling_hi, "");
-        fprintf(out, "  %s non-decreasing over the %zu values run: %s; replications meeting the targets "
-                     "at one value and not at a larger one: %zu\n", pname, r->n_evals,
-                r->monotone ? "yes" : "NO", r->n_not_monotone);
-        if (r->fan_value == r->answer)
-            fmt_answer(r, r->fan_value, a, sizeof a);
-        else
-            fmt_value(r, r->fan_value, a, sizeof a);
-        fprintf(out, "  each target at %s:", a);
-        for (size_t k = 0; k < r->n_required; k++)
-            fprintf(out, " %s %.3f%s", r->required[k], r->p_each[k], k + 1 < r->n_required ? "," : "\n");
-        snprintf(label, sizeof label, "at %s", a);
-        print_fan(r, r->fan_answer, label, out);
-        return;
-    }
-    fprintf(out, "\n  at the scenario's %s: balance negative in %zu of %zu replications",
-            fmt_value(r, r->scenario_value, a, sizeof a), r->n_shortfall, r->n);
-    if (r->n_shortfall)
-        fprintf(out, "; mean lowest balance %.2f 亿元 [%.2f, %.2f]", r->shortfall, r->shortfall_lo,
-                r->shortfall_hi);
-    fprintf(out, "\n  first year of shortfall:");
-    for (int y = 0; y < r->n_years; y++)
-        fprintf(out, " %d %.3f,", r->year_first + y, r->p_first[y]);
-    fprintf(out, " never %.3f\n\n", r->p_first[r->n_years]);
-    snprintf(label, sizeof label, "at the scenario's %s", fmt_value(r, r->scenario_value, a, sizeof a));
-    print_fan(r, r->fan, label, out);
-    snprintf(label, sizeof label, "at the answer %s", fmt_answer(r, r->answer, a, sizeof a));
-    print_fan(r, r->fan_answer, label, out);
-}
-
-void fund_report_print(const fund_report *r, const char *format, FILE *out)
-{
-    if (strcmp(format, "csv") != 0) {
-        print_table(r, out);
-        return;
-    }
-    fund_row *rows;
-    size_t n = fund_report_rows(r, &rows);
-    fputs("quantity,value,lower,upper\n", out);
-    for (size_t i = 0; i < n; i++) {
-        fputs(rows[i].quantity, out);
-        fputc(',', out);
-        csv_num(out, rows[i].value);
-        fputc(',', out);
-        csv_num(out, rows[i].lower);
-        fputc(',', out);
-        csv_num(out, rows[i].upper);
-        fputc('\n', out);
-    }
-    free(rows);
 }
 
 /* ---- /fund in the results file ------------------------------------------------------------- */
@@ -397,9 +270,9 @@ static int fund_attrs(const h5_writer *w, hid_t g, const fund_report *r, phx_err
     const char *f = w->path;
     int st = h5u_attr_str(g, "mode", r->mode == FUND_SOLVENCY ? "solvency" : "targets", f, e);
     if (st == PHX_OK)
-        st = h5u_attr_str(g, "key", r->solve_capital ? "fund.initial_capital" : "fund.contribution_rate", f, e);
+        st = h5u_attr_str(g, "key", fund_lever_of(r)->param, f, e);
     if (st == PHX_OK)
-        st = h5u_attr_str(g, "units", r->solve_capital ? "亿元" : "share", f, e);
+        st = h5u_attr_str(g, "units", fund_lever_of(r)->unit, f, e);
     if (st == PHX_OK)
         st = h5u_attr_str(g, "scenario", r->scenario, f, e);
     if (st == PHX_OK)
@@ -470,12 +343,13 @@ static int fund_write_years(const h5_writer *w, hid_t g, const fund_report *r, p
                            stats_q_levels, e);
     int st = sc[0] < 0 || sc[1] < 0 ? PHX_ERUN : PHX_OK;
     hsize_t dims[2] = { ny, STATS_NQ };
+    char own[128], at[128];
+    snprintf(own, sizeof own, "year-end balance (%s) at the scenario's own value", fund_sizing_of(r)->money_unit);
+    snprintf(at, sizeof at, "year-end balance (%s) at the answer (attribute value)", fund_sizing_of(r)->money_unit);
     if (st == PHX_OK && r->fan)
-        st = h5w_summary_dataset(w, g, "balance_quantiles", 2, dims, sc, r->fan,
-                                 "year-end balance (亿元) at the scenario's own value", e);
+        st = h5w_summary_dataset(w, g, "balance_quantiles", 2, dims, sc, r->fan, own, e);
     if (st == PHX_OK)
-        st = h5w_summary_dataset(w, g, "balance_quantiles_at_answer", 2, dims, sc, r->fan_answer,
-                                 "year-end balance (亿元) at the answer (attribute value)", e);
+        st = h5w_summary_dataset(w, g, "balance_quantiles_at_answer", 2, dims, sc, r->fan_answer, at, e);
     if (st == PHX_OK && r->p_first) {
         st = h5w_summary_dataset(w, g, "p_first_shortfall", 1, dims, sc, r->p_first,
                                  "P(first negative year-end balance in this year) at the scenario's value", e);

@@ -1,4 +1,5 @@
-/* fund.h -- `phoenix fund`, sizing the 腾笼换鸟 fund: the analysis of one run's break-even
+/* fund.h -- `phoenix fund`, sizing a model's fund (its levers and balance declared by the model,
+ * model_type.sizing; for tlhn the 腾笼换鸟 fund): the analysis of one run's break-even
  * values, the report (terminal table, CSV rows) and its /fund group in the results file
  * (docs/model.md "Sizing the fund", docs/output.md "/fund"). */
 #ifndef PHX_FUND_H
@@ -7,12 +8,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "../engine/phx.h"
+#include "../engine/model.h"
+#include "../engine/solve.h"
 #include "../engine/stats.h"
 #include "h5.h"
 
 enum { FUND_SOLVENCY = 0, FUND_TARGETS = 1 };
 
-/* Per-replication inputs of the solvency analysis: one run with fund.constrained = off. */
+/* Per-replication inputs of the solvency analysis: one run with the money switch off. */
 typedef struct fund_runs {
     size_t n;
     int n_years;
@@ -22,16 +25,16 @@ typedef struct fund_runs {
     const double *own;         /* [n] the rate or capital each replication ran with */
 } fund_runs;
 
-/* One full simulation of the targets search. */
-typedef struct fund_eval {
-    double value;              /* rate or capital simulated */
-    size_t met;                /* replications meeting every required target */
-} fund_eval;
+/* One full simulation of the targets search: the lever's value, replications meeting every
+ * required target. */
+typedef solve_eval fund_eval;
 
 typedef struct fund_report {
     /* what was asked */
     int mode;                  /* FUND_SOLVENCY or FUND_TARGETS */
-    int solve_capital;         /* 0: fund.contribution_rate, 1: fund.initial_capital (亿元) */
+    const model_sizing *sizing;  /* the model's declaration; NULL: the first registered model's
+                                    that has one (models_all) */
+    int solve_capital;         /* index of the lever in sizing->levers (tlhn: 0 rate, 1 capital) */
     double confidence;         /* Q */
     double level;              /* of every interval: 0.95 */
     const char *scenario;      /* its name */
@@ -81,6 +84,11 @@ void fund_solvency(const fund_runs *in, fund_report *r);
 
 /* Quantiles (stats_q_levels) per year of balance [n x n_years] into fan [n_years x STATS_NQ]. */
 void fund_fan(const double *balance, size_t n, int n_years, double *fan);
+
+/* The model's sizing declaration behind `r` (r->sizing, or the first registered model's that has
+ * one) and the lever solved for. */
+const model_sizing *fund_sizing_of(const fund_report *r);
+const model_lever *fund_lever_of(const fund_report *r);
 
 /* Free the arrays of `r` (not `r`); fund_report_free(NULL) is a no-op. */
 void fund_report_free(fund_report *r);

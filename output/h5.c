@@ -4,6 +4,7 @@
 #include "h5.h"
 #include "h5util.h"
 #include "h5w.h"
+#include "../engine/outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../engine/layout.h"
 #include "../engine/stats.h"
 
 #define H5W_CHUNK_MAX 1024   /* rows per chunk: ~1024 x n_years doubles, a few tens of KB */
@@ -62,7 +64,7 @@ static int h5w_name_ok(const char *name)
 }
 
 /* Mark the writer unusable and pass the status on. */
-static int h5w_broken(h5_writer *w, int st)
+int h5w_broken(h5_writer *w, int st)
 {
     if (st != PHX_OK)
         w->broken = 1;
@@ -71,7 +73,7 @@ static int h5w_broken(h5_writer *w, int st)
 
 /* Close `id` on a success path: a failure (a dataset's last chunks not written) becomes the
  * status unless there is one already. */
-static int h5w_close(const h5_writer *w, hid_t id, const char *what, int st, phx_err *e)
+int h5w_close(const h5_writer *w, hid_t id, const char *what, int st, phx_err *e)
 {
     if (h5u_close_ok(id) < 0 && st == PHX_OK)
         return h5u_fail(e, w->path, "cannot finish writing %s", what);
@@ -109,8 +111,8 @@ static int h5w_scenario_close(h5_writer *w, phx_err *e)
  * bound (replications), in chunks of up to w->chunk whole rows (at most H5W_CHUNK_BYTES),
  * shuffled and deflate-compressed; float64 datasets are filled with NaN where nothing was
  * written. Returns the id or a negative one. */
-static hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, int rank,
-                         const hsize_t *dims, int extendible)
+hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, int rank,
+                  const hsize_t *dims, int extendible)
 {
     hsize_t cur[3], max[3], chunk[3], row_bytes = H5Tget_size(type);
     hid_t space = -1, dcpl = -1, dapl = -1, d = -1;
@@ -152,8 +154,8 @@ done:
 }
 
 /* A fixed-size 1-D dimension scale `name` in `loc` holding `data` (of memory type `mtype`). */
-static hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                       size_t n, const void *data, phx_err *e)
+hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                size_t n, const void *data, phx_err *e)
 {
     hsize_t dim = n;
     hid_t d = h5w_dataset(w, loc, name, ftype, 1, &dim, 0);
@@ -253,59 +255,22 @@ static int h5w_root_attrs(h5_writer *w, const char *command_line, uint64_t seed,
     return PHX_OK;
 }
 
-/* Create the temporary file next to `path`, readable as an ordinary new file would be. */
-static int h5w_mktemp(h5_writer *w, phx_err *e)
-{
-    size_t n = strlen(w->path) + sizeof ".tmp.XXXXXX";
-    w->tmp = phx_malloc(n);
-    snprintf(w->tmp, n, "%s.tmp.XXXXXX", w->path);
-    int fd = mkstemp(w->tmp);
-    if (fd < 0) {
-        int err = errno;
-        free(w->tmp);
-        w->tmp = NULL;
-        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot create a temporary file: %s",
-                        strerror(err));
-    }
-    mode_t mask = umask(0);   /* mkstemp makes 0600; the result should look like any new file */
-    umask(mask);
-    int bad = fchmod(fd, 0666 & ~mask) != 0;
-    int err = errno;
-    if (close(fd) != 0 && !bad) {
-        bad = 1;
-        err = errno;
-    }
-    if (bad)
-        return phx_fail(e, PHX_ERUN, w->tmp, 0, NULL, "cannot prepare temporary file: %s",
-                        strerror(err));
-    return PHX_OK;
-}
-
 int h5_writer_open(h5_writer **out, const char *path, int force, const char *command_line,
                    uint64_t seed, phx_err *e)
 {
-    struct stat st_path;
     *out = NULL;
     h5u_quiet();
-    if (path == NULL || path[0] == '\0')
-        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "no output file name");
-    if (lstat(path, &st_path) == 0) {
-        if (!force)
-            return phx_fail(e, PHX_EINPUT, path, 0, NULL, "exists; use --force to overwrite");
-        if (S_ISDIR(st_path.st_mode))
-            return phx_fail(e, PHX_EINPUT, path, 0, NULL, "is a directory");
-    }
+    phx_outfile of;
+    int st = outfile_open(&of, path, force, e);   /* the rules of every output file */
+    if (st != PHX_OK)
+        return st;
     h5_writer *w = phx_calloc(1, sizeof *w);
-    w->path = phx_strdup(path);
-    w->force = force;
+    w->out = of;
+    w->path = of.path;
+    w->tmp = of.tmp;
     w->file = w->scenarios = w->sc_group = w->params = -1;
     for (size_t i = 0; i < H5W_REP_SCALES; i++)
         w->rep[i] = -1;
-    int st = h5w_mktemp(w, e);
-    if (st != PHX_OK) {
-        h5_writer_abort(w);
-        return st;
-    }
     /* SEMI: H5Fclose fails if an object is still open, so a leak shows up as an error. */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* The metadata cache (chunk indexes) would grow with the number of chunks, i.e. with the
@@ -545,272 +510,7 @@ int h5_writer_begin_scenario(h5_writer *w, const scenario *sc, size_t n_hint, ph
     return PHX_OK;
 }
 
-/* ---- blocks ---------------------------------------------------------------------------- */
-
-/* Write count[0] rows to `d` (rank 1..3, rows first) from row w->row on, growing it as far as
- * needed (never shrinking it: blocks may arrive out of order under MPI), `count` (count[0] =
- * rows in the block), taking them from `mem` (a selection of `mspace`). */
-static int h5w_append(const h5_writer *w, hid_t d, const char *what, int rank,
-                      const hsize_t *count, hid_t mtype, hid_t mspace, const void *mem,
-                      phx_err *e)
-{
-    hsize_t size[3], start[3] = { w->row, 0, 0 };
-    for (int k = 0; k < rank; k++)
-        size[k] = count[k];
-    size[0] = w->row + count[0] > w->n_rows ? w->row + count[0] : w->n_rows;
-    hid_t fspace = -1;
-    int ok = H5Dset_extent(d, size) >= 0 && (fspace = H5Dget_space(d)) >= 0 &&
-             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-             H5Dwrite(d, mtype, mspace, fspace, H5P_DEFAULT, mem) >= 0;
-    h5u_close(fspace);
-    return ok ? PHX_OK : h5u_fail(e, w->path, "cannot append to %s", what);
-}
-
-/* Append the block's replication indices to every replication scale. */
-static int h5w_block_replications(const h5_writer *w, const run_block *b, phx_err *e)
-{
-    int64_t *idx = phx_malloc(b->n * sizeof *idx);
-    hsize_t count = b->n;
-    for (size_t i = 0; i < b->n; i++)
-        idx[i] = (int64_t)(b->first + i);
-    hid_t mspace = H5Screate_simple(1, &count, NULL);
-    int st = mspace < 0 ? h5u_fail(e, w->path, "cannot make a dataspace") : PHX_OK;
-    for (size_t r = 0; st == PHX_OK && r < w->n_rep; r++)
-        st = h5w_append(w, w->rep[r], "replication", 1, &count, H5T_NATIVE_INT64, mspace, idx, e);
-    h5u_close(mspace);
-    free(idx);
-    return st;
-}
-
-/* Append one slice of an interleaved block: the memory block has dims mdims[0..mrank-1]; the
- * slice fixes dimension 1 at `index` (metric m of rows, or group metric gm of group_rows). */
-static int h5w_block_slice(const h5_writer *w, hid_t d, const char *what, int frank,
-                           const hsize_t *fcount, int mrank, const hsize_t *mdims, size_t index,
-                           const double *mem, phx_err *e)
-{
-    hsize_t start[4] = { 0, index, 0, 0 }, count[4];
-    for (int k = 0; k < mrank; k++)
-        count[k] = mdims[k];
-    count[1] = 1;
-    hid_t mspace = H5Screate_simple(mrank, mdims, NULL);
-    int st;
-    if (mspace < 0 || H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
-        st = h5u_fail(e, w->path, "cannot select the block slice for %s", what);
-    else
-        st = h5w_append(w, d, what, frank, fcount, H5T_NATIVE_DOUBLE, mspace, mem, e);
-    h5u_close(mspace);
-    return st;
-}
-
-static int h5w_block(h5_writer *w, const scenario *sc, const run_block *b, phx_err *e)
-{
-    size_t ny = (size_t)sc->n_years;
-    int st = h5w_block_replications(w, b, e);
-    if (st == PHX_OK && w->params >= 0) {
-        hsize_t count[2] = { b->n, sc->n_slots };
-        hid_t mspace = H5Screate_simple(2, count, NULL);
-        st = mspace < 0 ? h5u_fail(e, w->path, "cannot make a dataspace")
-                        : h5w_append(w, w->params, "parameters", 2, count, H5T_NATIVE_DOUBLE,
-                                     mspace, b->theta, e);
-        h5u_close(mspace);
-    }
-    /* rows[i * (n_metrics * n_years) + m * n_years + y]: metric m is the slice [:, m, :]. */
-    hsize_t mdims[3] = { b->n, w->n_metrics, ny }, fcount[3] = { b->n, ny, w->n_groups };
-    for (size_t m = 0; st == PHX_OK && m < w->n_metrics; m++)
-        st = h5w_block_slice(w, w->metric[m], sc->model->metrics[m].name, 2, fcount, 3, mdims, m,
-                             b->rows, e);
-    /* group_rows[i * (ngm * n_years * n_groups) + (gm * n_years + y) * n_groups + g]. */
-    hsize_t gdims[4] = { b->n, w->n_group_metrics, ny, w->n_groups };
-    for (size_t m = 0, gm = 0; st == PHX_OK && m < w->n_metrics; m++) {
-        const metric_def *md = &sc->model->metrics[m];
-        if (!(md->flags & METRIC_BY_GROUP))
-            continue;
-        st = h5w_block_slice(w, w->by_group[gm], md->name, 3, fcount, 4, gdims, gm, b->group_rows, e);
-        gm++;
-    }
-    return st;
-}
-
-/* run_sink callback: append block `b` of the open scenario. */
-static int h5w_sink_block(void *ctx, const scenario *sc, const run_block *b, phx_err *e)
-{
-    h5_writer *w = ctx;
-    h5u_quiet();
-    if (w->broken)
-        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "writer failed earlier");
-    if (w->sc == NULL || w->sc != sc)
-        return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
-                                      "block for scenario %s, which is not the one begun",
-                                      sc != NULL && sc->name != NULL ? sc->name : "?"));
-    if (b->n == 0)
-        return PHX_OK;
-    if (b->rows == NULL || (sc->n_slots > 0 && b->theta == NULL) ||
-        (w->n_group_metrics > 0 && b->group_rows == NULL))
-        return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
-                                      "block of scenario %s lacks rows", sc->name));
-    w->row = b->first;                         /* rows are placed by replication index */
-    int st = h5w_block(w, sc, b, e);
-    if (st == PHX_OK) {
-        w->n_written += b->n;
-        if (b->first + b->n > w->n_rows)
-            w->n_rows = b->first + b->n;
-    }
-    return h5w_broken(w, st);
-}
-
-run_sink h5_writer_sink(h5_writer *w)
-{
-    run_sink s = { w, h5w_sink_block };
-    return s;
-}
-
-/* ---- end_scenario: summary ------------------------------------------------------------- */
-
-/* The [metric x year] summary arrays, filled column by column. */
-typedef struct h5w_summary {
-    size_t nm, ny;
-    double *mean, *sd, *se, *p, *p_lo, *p_hi;   /* nm * ny */
-    double *q;                                  /* nm * ny * STATS_NQ */
-    double *target;                             /* nm; NaN without a target */
-} h5w_summary;
-
-static void h5w_summary_alloc(h5w_summary *s, size_t nm, size_t ny)
-{
-    size_t n = nm * ny > 0 ? nm * ny : 1;
-    s->nm = nm;
-    s->ny = ny;
-    s->mean = phx_malloc(6 * n * sizeof *s->mean);
-    s->sd = s->mean + n;
-    s->se = s->sd + n;
-    s->p = s->se + n;
-    s->p_lo = s->p + n;
-    s->p_hi = s->p_lo + n;
-    s->q = phx_malloc(n * STATS_NQ * sizeof *s->q);
-    s->target = phx_malloc((nm ? nm : 1) * sizeof *s->target);
-}
-
-static void h5w_summary_free(h5w_summary *s)
-{
-    free(s->mean);
-    free(s->q);
-    free(s->target);
-}
-
-/* Read column (all replications, year y) of dataset d into x[0..n-1]. */
-static int h5w_read_column(const h5_writer *w, hid_t d, const char *name, size_t y, double *x,
-                           phx_err *e)
-{
-    hsize_t start[2] = { 0, y }, count[2] = { w->n_written, 1 }, n = w->n_written;
-    hid_t fspace = H5Dget_space(d), mspace = H5Screate_simple(1, &n, NULL);
-    int ok = fspace >= 0 && mspace >= 0 &&
-             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-             H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, x) >= 0;
-    h5u_close(mspace);
-    h5u_close(fspace);
-    return ok ? PHX_OK : h5u_fail(e, w->path, "cannot read back metrics/%s", name);
-}
-
-/* Summarize every metric and year from the file; memory: one column of n_written values. */
-static int h5w_summarize(const h5_writer *w, h5w_summary *s, phx_err *e)
-{
-    const scenario *sc = w->sc;
-    double *x = phx_malloc((w->n_written ? w->n_written : 1) * sizeof *x);
-    int st = PHX_OK;
-    for (size_t m = 0; st == PHX_OK && m < s->nm; m++) {
-        const metric_def *md = &sc->model->metrics[m];
-        const scenario_target *t = scenario_target_of(sc, (int)m);
-        s->target[m] = t != NULL ? t->value : NAN;
-        for (size_t y = 0; st == PHX_OK && y < s->ny; y++) {
-            size_t k = m * s->ny + y;
-            stats_summary ss;
-            if (w->n_written == 0) {           /* nothing to summarize: NaN throughout */
-                s->mean[k] = s->sd[k] = s->se[k] = s->p[k] = s->p_lo[k] = s->p_hi[k] = NAN;
-                for (size_t j = 0; j < STATS_NQ; j++)
-                    s->q[k * STATS_NQ + j] = NAN;
-                continue;
-            }
-            if ((st = h5w_read_column(w, w->metric[m], md->name, y, x, e)) != PHX_OK)
-                break;
-            stats_summarize(x, w->n_written, t != NULL, t != NULL ? t->value : 0.0, md->direction, &ss);
-            s->mean[k] = ss.mean;
-            s->sd[k] = ss.sd;
-            s->se[k] = ss.se;
-            s->p[k] = t != NULL ? ss.p_target : NAN;
-            s->p_lo[k] = t != NULL ? ss.p_lower : NAN;
-            s->p_hi[k] = t != NULL ? ss.p_upper : NAN;
-            memcpy(&s->q[k * STATS_NQ], ss.q, sizeof ss.q);
-        }
-    }
-    free(x);
-    return st;
-}
-
-/* Write dataset `name` [dims] of `data` in `g`, its dimensions attached to `scales`, with a
- * long_name attribute. */
-int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
-                               const hsize_t *dims, const hid_t *scales, const double *data,
-                               const char *long_name, phx_err *e)
-{
-    hsize_t total = 1;
-    for (int k = 0; k < rank; k++)
-        total *= dims[k];
-    hid_t d = h5w_dataset(w, g, name, H5T_IEEE_F64LE, rank, dims, 0);
-    int st = PHX_OK;
-    if (d < 0 || (total > 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0))
-        st = h5u_fail(e, w->path, "cannot write summary/%s", name);
-    if (st == PHX_OK)
-        st = h5w_attach(w, d, name, scales, rank, e);
-    if (st == PHX_OK)
-        st = h5u_attr_str(d, "long_name", long_name, w->path, e);
-    if (st != PHX_OK)
-        h5u_close(d);
-    else
-        st = h5w_close(w, d, name, st, e);
-    return st;
-}
-
-static int h5w_write_summary(const h5_writer *w, const h5w_summary *s, phx_err *e)
-{
-    const scenario *sc = w->sc;
-    const char **names = phx_malloc((s->nm ? s->nm : 1) * sizeof *names);
-    for (size_t m = 0; m < s->nm; m++)
-        names[m] = sc->model->metrics[m].name;
-    hid_t g = h5w_group(w, w->sc_group, "summary", 1, e), sc3[3] = { -1, -1, -1 };
-    int st = g < 0 ? PHX_ERUN : PHX_OK;
-    if (st == PHX_OK &&
-        ((sc3[0] = h5w_scale_names(w, g, "metric", names, s->nm, e)) < 0 ||
-         (sc3[1] = h5w_scale_years(w, g, sc, e)) < 0 ||
-         (sc3[2] = h5w_scale(w, g, "quantile", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, STATS_NQ,
-                             stats_q_levels, e)) < 0))
-        st = PHX_ERUN;
-    hsize_t dims[3] = { s->nm, s->ny, STATS_NQ };
-    if (st == PHX_OK)
-        st = h5u_attr_i64(g, "n_replications", (int64_t)w->n_written, w->path, e);
-    if (st == PHX_OK)
-        st = h5u_attr_f64(g, "confidence", 0.95, w->path, e);
-    if (st == PHX_OK)
-        st = h5w_summary_dataset(w, g, "target", 1, dims, sc3, s->target,
-                                 "target (NaN: none); met when value >= target (direction more) "
-                                 "or <= target (direction less)", e);
-    struct { const char *name; const double *v; const char *long_name; } cols[] = {
-        { "mean", s->mean, "mean over replications" },
-        { "sd", s->sd, "standard deviation over replications" },
-        { "stderr", s->se, "standard error of the mean (sd / sqrt(n))" },
-        { "p_target", s->p, "share of replications meeting the target (NaN: no target)" },
-        { "p_target_lower", s->p_lo, "Wilson 95% interval of p_target: lower bound" },
-        { "p_target_upper", s->p_hi, "Wilson 95% interval of p_target: upper bound" },
-    };
-    for (size_t i = 0; st == PHX_OK && i < sizeof cols / sizeof cols[0]; i++)
-        st = h5w_summary_dataset(w, g, cols[i].name, 2, dims, sc3, cols[i].v, cols[i].long_name, e);
-    if (st == PHX_OK)
-        st = h5w_summary_dataset(w, g, "quantiles", 3, dims, sc3, s->q,
-                                 "quantiles over replications at the levels of `quantile`", e);
-    for (int k = 0; k < 3; k++)
-        h5u_close(sc3[k]);
-    h5u_close(g);
-    free(names);
-    return st;
-}
+/* ---- end_scenario (the summary itself: h5summary.c) ------------------------------------ */
 
 int h5_writer_end_scenario(h5_writer *w, phx_err *e)
 {
@@ -823,46 +523,15 @@ int h5_writer_end_scenario(h5_writer *w, phx_err *e)
         return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
                                       "scenario %s: %zu rows written for replications 0..%zu",
                                       w->sc->name, w->n_written, w->n_rows - 1));
-    h5w_summary s;
-    h5w_summary_alloc(&s, w->n_metrics, (size_t)w->sc->n_years);
     int st = h5u_attr_i64(w->sc_group, "n_replications", (int64_t)w->n_written, w->path, e);
     if (st == PHX_OK)
-        st = h5w_summarize(w, &s, e);
-    if (st == PHX_OK)
-        st = h5w_write_summary(w, &s, e);
-    h5w_summary_free(&s);
+        st = h5w_summary(w, e);
     if (st == PHX_OK)
         st = h5w_scenario_close(w, e);
     return h5w_broken(w, st);
 }
 
 /* ---- commit / abort -------------------------------------------------------------------- */
-
-/* Move the finished temporary file to its final name. Without force, link() refuses to
- * replace a file that appeared since h5_writer_open(); filesystems without hard links fall
- * back to a check and rename(). */
-static int h5w_place(h5_writer *w, phx_err *e)
-{
-    if (w->force) {
-        if (rename(w->tmp, w->path) != 0)
-            return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot rename %s: %s", w->tmp,
-                            strerror(errno));
-        return PHX_OK;
-    }
-    if (link(w->tmp, w->path) == 0) {
-        unlink(w->tmp);
-        return PHX_OK;
-    }
-    if (errno == EEXIST)
-        return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "exists; use --force to overwrite");
-    struct stat st;
-    if (lstat(w->path, &st) == 0)
-        return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "exists; use --force to overwrite");
-    if (rename(w->tmp, w->path) != 0)
-        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "cannot rename %s: %s", w->tmp,
-                        strerror(errno));
-    return PHX_OK;
-}
 
 int h5_writer_commit(h5_writer *w, phx_err *e)
 {
@@ -886,14 +555,12 @@ int h5_writer_commit(h5_writer *w, phx_err *e)
         else
             st = h5u_fail(e, w->path, "cannot close %s", w->tmp);
     }
-    if (st == PHX_OK)
-        st = h5w_place(w, e);
+    if (st == PHX_OK && (st = outfile_commit(&w->out, e)) != PHX_OK)
+        w->path = w->tmp = NULL;               /* outfile_commit deleted and freed them */
     if (st != PHX_OK) {
         h5_writer_abort(w);
         return st;
     }
-    free(w->tmp);
-    free(w->path);
     free(w);
     return PHX_OK;
 }
@@ -918,19 +585,8 @@ void h5_writer_abort(h5_writer *w)
         }
         h5u_close(w->file);
     }
-    if (w->tmp != NULL)
-        unlink(w->tmp);
-    free(w->tmp);
-    free(w->path);
+    outfile_abort(&w->out);
     free(w);
-}
-
-int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_err *e)
-{
-    h5u_quiet();
-    if (w->broken || w->sc == NULL)
-        return phx_fail(e, PHX_ERUN, w->path, 0, NULL, "no scenario open for attribute %s", name);
-    return h5w_broken(w, h5u_attr_f64(w->sc_group, name, value, w->path, e));
 }
 
 const char *h5_writer_temp_path(const h5_writer *w)

@@ -47,6 +47,14 @@ int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_er
  * the difference, P(b better than a) by the metric's direction and P(equal). */
 int h5_writer_compare(h5_writer *w, const scenario *a, const scenario *b, phx_err *e);
 
+/* The same for scenarios that ran `n` replications each (the run record's count). */
+int h5_writer_compare_n(h5_writer *w, const scenario *a, const scenario *b, size_t n, phx_err *e);
+
+/* The run record (what actually ran) on the open scenario's group, beside its resolved text:
+ * run_replications, run_stopped and, under precision control, precision_rel, precision_reached
+ * and precision_batch (docs/output.md "The run record"). */
+int h5_writer_run_record(h5_writer *w, const run_record *rec, phx_err *e);
+
 /* The grid of a sweep: /sweep/ with scales `point` (scenario names) and `lever` (keys), the
  * lever values [point x lever] as text, and, from each point's summary, the last year's `mean`
  * and `p_target` [point x metric]. Call after every point's scenario has ended. */

@@ -5,13 +5,14 @@
 
 #include <hdf5.h>
 #include "h5.h"
+#include "../engine/outfile.h"
 
 #define H5W_REP_SCALES 3     /* replication scale copies: scenario group, metrics/, groups/ */
 
 struct h5_writer {
-    char *path;                 /* final name */
-    char *tmp;                  /* "<path>.tmp.XXXXXX", where the data goes until commit */
-    int force;
+    phx_outfile out;            /* the temporary file and its final name (engine/outfile.h) */
+    char *path;                 /* out.path: final name */
+    char *tmp;                  /* out.tmp: "<path>.tmp.XXXXXX", where the data goes until commit */
     hid_t file;
     hid_t scenarios;            /* /scenarios */
     int broken;                 /* a call failed: only h5_writer_abort() is left */
@@ -46,5 +47,18 @@ hid_t h5w_group(const h5_writer *w, hid_t loc, const char *name, int ordered, ph
 int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
                         const hsize_t *dims, const hid_t *scales, const double *data,
                         const char *long_name, phx_err *e);
+
+/* Mark the writer unusable when st is an error; returns st. */
+int h5w_broken(h5_writer *w, int st);
+/* Close `id` on a success path: a failure becomes the status unless there is one already. */
+int h5w_close(const h5_writer *w, hid_t id, const char *what, int st, phx_err *e);
+/* Dataset `name` [dims] of `type` in `loc`; `extendible`: dims[0] grows with replications. */
+hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, int rank,
+                  const hsize_t *dims, int extendible);
+/* A dimension scale `name` of n values `data` (file type ftype, memory type mtype). */
+hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                size_t n, const void *data, phx_err *e);
+/* h5summary.c: compute and write the open scenario's summary/ group. */
+int h5w_summary(h5_writer *w, phx_err *e);
 
 #endif

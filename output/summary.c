@@ -1,5 +1,6 @@
 /* summary.c -- `phoenix summary`: the last year of every scenario in a results file, as an
  * aligned text table, CSV or Markdown. Reads only the small summary/ datasets. */
+#include "table.h"
 #include "h5.h"
 #include "h5util.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/layout.h"
 #include "../engine/stats.h"
 
 typedef enum { SUM_TABLE, SUM_CSV, SUM_MD } sum_format;
@@ -152,33 +154,6 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
 
 /* ---- numbers as text ------------------------------------------------------------------- */
 
-/* A readable number: "-" for NaN, thousands separators from 1,000 up to 1e15 (as an integer),
- * else 4 significant digits. */
-static void sum_num(char *buf, size_t n, double x)
-{
-    if (isnan(x)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    double a = fabs(x);
-    if (a < 1e3 || a >= 1e15) {
-        snprintf(buf, n, "%.4g", x);
-        return;
-    }
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", a);
-    size_t len = strlen(digits), o = 0;
-    if (x < 0 && o + 1 < n)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 1 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0 && o + 1 < n)
-            buf[o++] = ',';
-        if (o + 1 < n)
-            buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-}
-
 /* For CSV: full enough precision for a machine, empty for NaN. */
 static void sum_raw(char *buf, size_t n, double x)
 {
@@ -191,202 +166,57 @@ static void sum_raw(char *buf, size_t n, double x)
 static void sum_interval(char *buf, size_t n, double lo, double hi)
 {
     char a[64], b[64];
-    sum_num(a, sizeof a, lo);
-    sum_num(b, sizeof b, hi);
+    table_num(a, sizeof a, lo);
+    table_num(b, sizeof b, hi);
     snprintf(buf, n, "%s – %s", a, b);
-}
-
-static void sum_prob(char *buf, size_t n, double p)
-{
-    if (isnan(p))
-        snprintf(buf, n, "-");
-    else
-        snprintf(buf, n, "%.3f", p);
-}
-
-/* ---- a small table of text cells ------------------------------------------------------- */
-
-#define SUM_MAXCOL 16
-
-typedef struct sum_table {
-    size_t ncol, nrow, cap;
-    const char *head[SUM_MAXCOL];
-    int right[SUM_MAXCOL];   /* right-aligned (numbers)? */
-    char **cell;             /* nrow x ncol */
-} sum_table;
-
-static void sum_table_init(sum_table *t, size_t ncol, const char *const *head, const int *right)
-{
-    memset(t, 0, sizeof *t);
-    t->ncol = ncol;
-    for (size_t c = 0; c < ncol; c++) {
-        t->head[c] = head[c];
-        t->right[c] = right[c];
-    }
-}
-
-/* Append a row of ncol cells (copied). */
-static void sum_table_row(sum_table *t, const char *const *cells)
-{
-    if (t->nrow == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 8;
-        t->cell = phx_realloc(t->cell, t->cap * t->ncol * sizeof *t->cell);
-    }
-    for (size_t c = 0; c < t->ncol; c++)
-        t->cell[t->nrow * t->ncol + c] = phx_strdup(cells[c]);
-    t->nrow++;
-}
-
-static void sum_table_free(sum_table *t)
-{
-    for (size_t i = 0; i < t->nrow * t->ncol; i++)
-        free(t->cell[i]);
-    free(t->cell);
-}
-
-/* Columns a UTF-8 string takes on a terminal: East Asian wide characters (亿元, 区) take two. */
-static size_t sum_width(const char *s)
-{
-    size_t w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned long c;
-        int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 1;
-        c = len == 1 ? *p : (unsigned long)(*p & (0x7f >> len));
-        for (int k = 1; k < len; k++) {
-            if ((p[k] & 0xc0) != 0x80) {   /* malformed: count the byte and move on */
-                len = 1;
-                break;
-            }
-            c = (c << 6) | (p[k] & 0x3f);
-        }
-        p += len;
-        int wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
-                   (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-                   (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-                   (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
-        w += wide ? 2 : 1;
-    }
-    return w;
-}
-
-static void sum_pad(FILE *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fputc(' ', out);
-}
-
-/* Aligned text: columns two spaces apart, a rule under the header. */
-static void sum_table_print_text(const sum_table *t, FILE *out)
-{
-    size_t w[SUM_MAXCOL];
-    for (size_t c = 0; c < t->ncol; c++) {
-        w[c] = sum_width(t->head[c]);
-        for (size_t r = 0; r < t->nrow; r++) {
-            size_t k = sum_width(t->cell[r * t->ncol + c]);
-            w[c] = k > w[c] ? k : w[c];
-        }
-    }
-    for (size_t r = 0; r <= t->nrow + 1; r++) {
-        fputs("  ", out);
-        for (size_t c = 0; c < t->ncol; c++) {
-            const char *s = r == 0 ? t->head[c] : r == 1 ? NULL : t->cell[(r - 2) * t->ncol + c];
-            if (s == NULL) {                                   /* the rule */
-                for (size_t i = 0; i < w[c]; i++)
-                    fputc('-', out);
-            } else {
-                size_t pad = w[c] - sum_width(s);
-                if (t->right[c])
-                    sum_pad(out, pad);
-                fputs(s, out);
-                if (!t->right[c] && c + 1 < t->ncol)
-                    sum_pad(out, pad);
-            }
-            if (c + 1 < t->ncol)
-                fputs("  ", out);
-        }
-        fputc('\n', out);
-    }
-}
-
-static void sum_md_cell(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', out);
-        fputc(*s, out);
-    }
-}
-
-static void sum_table_print_md(const sum_table *t, FILE *out)
-{
-    fputs("|", out);
-    for (size_t c = 0; c < t->ncol; c++) {
-        fputc(' ', out);
-        sum_md_cell(out, t->head[c]);
-        fputs(" |", out);
-    }
-    fputs("\n|", out);
-    for (size_t c = 0; c < t->ncol; c++)
-        fputs(t->right[c] ? "---:|" : "---|", out);
-    fputc('\n', out);
-    for (size_t r = 0; r < t->nrow; r++) {
-        fputs("|", out);
-        for (size_t c = 0; c < t->ncol; c++) {
-            fputc(' ', out);
-            sum_md_cell(out, t->cell[r * t->ncol + c]);
-            fputs(" |", out);
-        }
-        fputc('\n', out);
-    }
 }
 
 /* ---- the three formats ----------------------------------------------------------------- */
 
 /* Value of [m, last year] in an nm x ny array; quantile j of [m, last year]. */
-#define SUM_LAST(s, a, m) ((a)[(m) * (s)->ny + (s)->ny - 1])
-#define SUM_Q(s, m, j) ((s)->q[((m) * (s)->ny + (s)->ny - 1) * (s)->nq + (j)])
+#define SUM_LAST(s, a, m) ((a)[layout_cell((m), (s)->ny - 1, (s)->ny)])
+#define SUM_Q(s, m, j) ((s)->q[layout_cell((m), (s)->ny - 1, (s)->ny) * (s)->nq + (j)])
 
 static void sum_target_text(char *buf, size_t n, const sum_scenario *s, size_t m, int ascii)
 {
     char v[64];
-    sum_num(v, sizeof v, s->target[m]);
+    table_num(v, sizeof v, s->target[m]);
     snprintf(buf, n, "%s %s", s->more[m] ? (ascii ? ">=" : "≥") : (ascii ? "<=" : "≤"), v);
 }
 
 /* The two tables of one scenario: metrics with a target, then the others. */
-static void sum_tables(const sum_scenario *s, sum_table *tt, sum_table *to)
+static void sum_tables(const sum_scenario *s, text_table *tt, text_table *to)
 {
     static const char *const th[] = { "metric", "unit", "target", "median", "90% interval",
                                        "P(target met)", "95% CI" };
     static const int tr[] = { 0, 0, 1, 1, 1, 1, 1 };
     static const char *const oh[] = { "metric", "unit", "mean", "median", "90% interval" };
     static const int orr[] = { 0, 0, 1, 1, 1 };
-    sum_table_init(tt, 7, th, tr);
-    sum_table_init(to, 5, oh, orr);
+    table_init(tt, 7, th, tr);
+    table_init(to, 5, oh, orr);
     for (size_t m = 0; m < s->nm; m++) {
         char tg[96], med[64], iv[160], p[32], ci[96], mean[64], lo[32], hi[32];
-        sum_num(med, sizeof med, SUM_Q(s, m, s->q50));
+        table_num(med, sizeof med, SUM_Q(s, m, s->q50));
         sum_interval(iv, sizeof iv, SUM_Q(s, m, s->q05), SUM_Q(s, m, s->q95));
         if (!isnan(s->target[m])) {
             sum_target_text(tg, sizeof tg, s, m, 0);
-            sum_prob(p, sizeof p, SUM_LAST(s, s->p, m));
-            sum_prob(lo, sizeof lo, SUM_LAST(s, s->p_lo, m));
-            sum_prob(hi, sizeof hi, SUM_LAST(s, s->p_hi, m));
+            table_prob(p, sizeof p, SUM_LAST(s, s->p, m));
+            table_prob(lo, sizeof lo, SUM_LAST(s, s->p_lo, m));
+            table_prob(hi, sizeof hi, SUM_LAST(s, s->p_hi, m));
             snprintf(ci, sizeof ci, "%s – %s", lo, hi);
             const char *row[] = { s->metric[m], s->unit[m], tg, med, iv, p, ci };
-            sum_table_row(tt, row);
+            table_row(tt, row);
         } else {
-            sum_num(mean, sizeof mean, SUM_LAST(s, s->mean, m));
+            table_num(mean, sizeof mean, SUM_LAST(s, s->mean, m));
             const char *row[] = { s->metric[m], s->unit[m], mean, med, iv };
-            sum_table_row(to, row);
+            table_row(to, row);
         }
     }
 }
 
 static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
 {
-    sum_table tt, to;
+    text_table tt, to;
     char years[64];
     sum_tables(s, &tt, &to);
     if (s->year_first == s->year_last)
@@ -403,24 +233,24 @@ static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
     if (tt.nrow > 0) {
         if (f == SUM_MD) {
             fputs("Targets:\n\n", out);
-            sum_table_print_md(&tt, out);
+            table_print_md(&tt, out);
         } else {
             fputs("\n targets\n", out);
-            sum_table_print_text(&tt, out);
+            table_print_text(&tt, out);
         }
     }
     if (to.nrow > 0) {
         if (f == SUM_MD) {
             fputs(tt.nrow > 0 ? "\nOther metrics:\n\n" : "Metrics:\n\n", out);
-            sum_table_print_md(&to, out);
+            table_print_md(&to, out);
         } else {
             fputs(tt.nrow > 0 ? "\n other metrics\n" : "\n metrics\n", out);
-            sum_table_print_text(&to, out);
+            table_print_text(&to, out);
         }
     }
     fputc('\n', out);
-    sum_table_free(&tt);
-    sum_table_free(&to);
+    table_free(&tt);
+    table_free(&to);
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
@@ -474,9 +304,106 @@ static void sum_print_csv(const sum_scenario *s, FILE *out)
 
 /* ---- comparisons ------------------------------------------------------------------------ */
 
-/* The comparisons of /comparisons, side by side: for the metrics with a target in `a` (all
- * metrics when it has none), the last year's medians of a and b, the paired mean difference
- * with its standard error, the unpaired standard error, and P(b better). */
+/* One /comparisons/<b>_vs_<a> group, as read. */
+typedef struct sum_cmp {
+    char *an, *bn;
+    double *mean, *se, *seu, *pb;   /* [metric x year] */
+    size_t dims[2];
+} sum_cmp;
+
+static void sum_cmp_free(sum_cmp *c)
+{
+    free(c->an);
+    free(c->bn);
+    free(c->mean);
+    free(c->se);
+    free(c->seu);
+    free(c->pb);
+}
+
+static int sum_cmp_read(hid_t top, const char *cname, const char *path, sum_cmp *c, phx_err *e)
+{
+    hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
+    int st = g < 0 ? h5u_fail(e, path, "cannot open /comparisons/%s", cname) : PHX_OK;
+    if (st == PHX_OK)
+        st = h5u_read_attr_str(g, "a", &c->an, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_str(g, "b", &c->bn, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "mean_diff", 2, &c->mean, c->dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "stderr_diff", 2, &c->se, c->dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "stderr_unpaired", 2, &c->seu, c->dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_f64(g, "p_better", 2, &c->pb, c->dims, path, e);
+    h5u_close(g);
+    return st;
+}
+
+/* The comparison's table: the last year of every metric with a target (all when none has one). */
+static void sum_cmp_print(const sum_cmp *c, const sum_scenario *a, const sum_scenario *b,
+                          sum_format f, FILE *out)
+{
+    static const char *const head[] = { "metric", "unit", "median a", "median b", "mean b − a",
+                                        "paired SE", "unpaired SE", "P(b better)" };
+    static const int right[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
+    text_table t;
+    table_init(&t, 8, head, right);
+    int any_target = 0;
+    for (size_t m = 0; m < a->nm; m++)
+        any_target |= !isnan(a->target[m]);
+    for (size_t m = 0; m < a->nm; m++) {
+        if (any_target && isnan(a->target[m]))
+            continue;
+        size_t k = layout_cell(m, a->ny - 1, a->ny);
+        char v[6][64];
+        table_num(v[0], 64, SUM_Q(a, m, a->q50));
+        table_num(v[1], 64, SUM_Q(b, m, b->q50));
+        table_num(v[2], 64, c->mean[k]);
+        table_num(v[3], 64, c->se[k]);
+        table_num(v[4], 64, c->seu[k]);
+        table_prob(v[5], 64, c->pb[k]);
+        const char *row[] = { a->metric[m], a->unit[m], v[0], v[1], v[2], v[3], v[4], v[5] };
+        table_row(&t, row);
+    }
+    if (f == SUM_MD) {
+        fprintf(out, "### %s compared with %s\n\nPaired on the same replications; values for %d.\n\n",
+                c->bn, c->an, (int)a->year_last);
+        table_print_md(&t, out);
+    } else {
+        fprintf(out, "comparison: b = %s vs a = %s (paired, common random numbers; values for %d)\n",
+                c->bn, c->an, (int)a->year_last);
+        table_print_text(&t, out);
+    }
+    fputc('\n', out);
+    table_free(&t);
+}
+
+/* Comparison `cname`: read, matched with its scenarios, printed. */
+static int sum_print_comparison(hid_t top, const char *cname, const char *path, const sum_scenario *all,
+                                size_t n_all, sum_format f, FILE *out, phx_err *e)
+{
+    sum_cmp c = { 0 };
+    int st = sum_cmp_read(top, cname, path, &c, e);
+    const sum_scenario *a = NULL, *b = NULL;
+    for (size_t k = 0; st == PHX_OK && k < n_all; k++) {
+        if (strcmp(all[k].name, c.an) == 0)
+            a = &all[k];
+        if (strcmp(all[k].name, c.bn) == 0)
+            b = &all[k];
+    }
+    if (st == PHX_OK && (a == NULL || b == NULL || c.dims[0] != a->nm || c.dims[1] != a->ny))
+        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
+    if (st == PHX_OK)
+        sum_cmp_print(&c, a, b, f, out);
+    sum_cmp_free(&c);
+    return st;
+}
+
+/* Every /comparisons/<b>_vs_<a>: per metric with a target (all when none has one), the last
+ * year's medians, the paired mean difference with its standard error, the unpaired standard
+ * error, and P(b better). */
 static int sum_print_comparisons(hid_t file, const char *path, const sum_scenario *all, size_t n_all,
                                  sum_format f, FILE *out, phx_err *e)
 {
@@ -494,79 +421,10 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
         if (H5Lget_name_by_idx(top, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, cname, sizeof cname,
                                H5P_DEFAULT) < 0 &&
             H5Lget_name_by_idx(top, ".", H5_INDEX_NAME, H5_ITER_INC, i, cname, sizeof cname,
-                               H5P_DEFAULT) < 0) {
+                               H5P_DEFAULT) < 0)
             st = h5u_fail(e, path, "cannot list /comparisons");
-            break;
-        }
-        hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
-        char *an = NULL, *bn = NULL;
-        double *mean = NULL, *se = NULL, *seu = NULL, *pb = NULL;
-        size_t dims[2];
-        if (g < 0)
-            st = h5u_fail(e, path, "cannot open /comparisons/%s", cname);
-        if (st == PHX_OK)
-            st = h5u_read_attr_str(g, "a", &an, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_attr_str(g, "b", &bn, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "mean_diff", 2, &mean, dims, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "stderr_diff", 2, &se, dims, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "stderr_unpaired", 2, &seu, dims, path, e);
-        if (st == PHX_OK)
-            st = h5u_read_f64(g, "p_better", 2, &pb, dims, path, e);
-        const sum_scenario *a = NULL, *b = NULL;
-        for (size_t k = 0; st == PHX_OK && k < n_all; k++) {
-            if (strcmp(all[k].name, an) == 0)
-                a = &all[k];
-            if (strcmp(all[k].name, bn) == 0)
-                b = &all[k];
-        }
-        if (st == PHX_OK && (a == NULL || b == NULL || dims[0] != a->nm || dims[1] != a->ny))
-            st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
-        if (st == PHX_OK) {
-            static const char *const head[] = { "metric", "unit", "median a", "median b", "mean b − a",
-                                                "paired SE", "unpaired SE", "P(b better)" };
-            static const int right[] = { 0, 0, 1, 1, 1, 1, 1, 1 };
-            sum_table t;
-            sum_table_init(&t, 8, head, right);
-            int any_target = 0;
-            for (size_t m = 0; m < a->nm; m++)
-                any_target |= !isnan(a->target[m]);
-            for (size_t m = 0; m < a->nm; m++) {
-                if (any_target && isnan(a->target[m]))
-                    continue;
-                size_t k = m * a->ny + a->ny - 1;
-                char c[6][64];
-                sum_num(c[0], 64, SUM_Q(a, m, a->q50));
-                sum_num(c[1], 64, SUM_Q(b, m, b->q50));
-                sum_num(c[2], 64, mean[k]);
-                sum_num(c[3], 64, se[k]);
-                sum_num(c[4], 64, seu[k]);
-                sum_prob(c[5], 64, pb[k]);
-                const char *row[] = { a->metric[m], a->unit[m], c[0], c[1], c[2], c[3], c[4], c[5] };
-                sum_table_row(&t, row);
-            }
-            if (f == SUM_MD) {
-                fprintf(out, "### %s compared with %s\n\nPaired on the same replications; values for %d.\n\n",
-                        bn, an, (int)a->year_last);
-                sum_table_print_md(&t, out);
-            } else {
-                fprintf(out, "comparison: b = %s vs a = %s (paired, common random numbers; values for %d)\n",
-                        bn, an, (int)a->year_last);
-                sum_table_print_text(&t, out);
-            }
-            fputc('\n', out);
-            sum_table_free(&t);
-        }
-        free(an);
-        free(bn);
-        free(mean);
-        free(se);
-        free(seu);
-        free(pb);
-        h5u_close(g);
+        else
+            st = sum_print_comparison(top, cname, path, all, n_all, f, out, e);
     }
     h5u_close(top);
     return st;
@@ -612,100 +470,5 @@ int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e
     h5u_close(file);
     if (st == PHX_OK && ferror(out))
         st = phx_fail(e, PHX_ERUN, NULL, 0, NULL, "cannot write the summary");
-    return st;
-}
-
-/* ---- sweeps ------------------------------------------------------------------------------ */
-
-int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e)
-{
-    int md = format != NULL && strcmp(format, "md") == 0;
-    if (!md && (format == NULL || strcmp(format, "table") != 0))
-        return phx_fail(e, PHX_EINPUT, NULL, 0, "--format", "'%s': expected table or md",
-                        format != NULL ? format : "");
-    hid_t file, g = -1, tg = -1;
-    int st = h5u_open_results(path, &file, e);
-    if (st != PHX_OK)
-        return st;
-    char **points = NULL, **levers = NULL, **metrics = NULL, **values = NULL;
-    size_t np = 0, nl = 0, nmet = 0, dims[3], tdims[3];
-    double *mean = NULL, *pt = NULL, *target = NULL;
-    int64_t year = 0;
-    if ((g = H5Gopen2(file, "sweep", H5P_DEFAULT)) < 0)
-        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "no /sweep in this file (made by phoenix sweep)");
-    if (st == PHX_OK)
-        st = h5u_read_strs(g, "point", &points, &np, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_strs(g, "lever", &levers, &nl, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_strs(g, "metric", &metrics, &nmet, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i64(g, "year", &year, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "mean", 2, &mean, dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "p_target", 2, &pt, dims, path, e);
-    if (st == PHX_OK) {            /* the value table: [point x lever] strings */
-        hid_t d = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
-        values = phx_calloc(np * nl > 0 ? np * nl : 1, sizeof *values);
-        if (d < 0 || t < 0 || (np * nl > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0))
-            st = h5u_fail(e, path, "cannot read /sweep/value");
-        h5u_close(t);
-        h5u_close(d);
-    }
-    if (st == PHX_OK && np > 0) {
-        char tpath[1024];
-        snprintf(tpath, sizeof tpath, "scenarios/%s/summary", points[0]);
-        if ((tg = H5Gopen2(file, tpath, H5P_DEFAULT)) < 0)
-            st = h5u_fail(e, path, "cannot open /%s", tpath);
-        else
-            st = h5u_read_f64(tg, "target", 1, &target, tdims, path, e);
-    }
-    if (st == PHX_OK) {
-        static const char *const head[] = { "point", "levers", "metric", "target", "mean", "P(target met)" };
-        static const int right[] = { 0, 0, 0, 1, 1, 1 };
-        sum_table t;
-        sum_table_init(&t, 6, head, right);
-        int any = 0;
-        for (size_t m = 0; m < nmet; m++)
-            any |= !isnan(target[m]);
-        for (size_t p = 0; p < np; p++) {
-            char lv[1024] = "";
-            for (size_t k = 0; k < nl; k++)
-                snprintf(lv + strlen(lv), sizeof lv - strlen(lv), "%s%s=%s", k ? "; " : "", levers[k],
-                         values[p * nl + k] ? values[p * nl + k] : "");
-            for (size_t m = 0; m < nmet; m++) {
-                if (any && isnan(target[m]))
-                    continue;
-                char tv[64], mv[64], pv[32];
-                sum_num(tv, sizeof tv, target[m]);
-                sum_num(mv, sizeof mv, mean[p * nmet + m]);
-                sum_prob(pv, sizeof pv, pt[p * nmet + m]);
-                const char *row[] = { points[p], lv, metrics[m], tv, mv, pv };
-                sum_table_row(&t, row);
-            }
-        }
-        fprintf(out, md ? "### Sweep grid (values for %lld)\n\n" : "sweep grid (values for %lld)\n",
-                (long long)year);
-        if (md)
-            sum_table_print_md(&t, out);
-        else
-            sum_table_print_text(&t, out);
-        sum_table_free(&t);
-    }
-    if (values) {
-        for (size_t i = 0; i < np * nl; i++)
-            free(values[i]);        /* vlen strings read by HDF5 are malloc'd */
-        free(values);
-    }
-    h5u_strs_free(points, np);
-    h5u_strs_free(levers, nl);
-    h5u_strs_free(metrics, nmet);
-    free(mean);
-    free(pt);
-    free(target);
-    h5u_close(tg);
-    h5u_close(g);
-    h5u_close(file);
     return st;
 }

@@ -1,6 +1,7 @@
 /* csv.c -- the firm table as a CSV file (model-spec §1.1): reader and writer.
  * The format is plain: one header line naming the columns, comma-separated fields, no quoting.
  * A field can therefore never contain a comma; a quote character is an error, not a quote. */
+#include "../../engine/outfile.h"
 #include "firms.h"
 
 #include <errno.h>
@@ -271,37 +272,23 @@ int tlhn_firms_write_csv(const tlhn_firms *f, const char *path, phx_err *e)
             return phx_fail(e, PHX_EINPUT, path, 0, "id", "id \"%s\" cannot be written to a CSV "
                             "field (empty, or a comma, quote, line break or edge blank)",
                             f->id[i]);
-    size_t n = strlen(path);
-    char *tmp = phx_malloc(n + 16);
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = phx_fail(e, PHX_ERUN, path, 0, NULL, "cannot create a temporary file: %s",
-                          strerror(errno));
-        free(tmp);
+    /* The caller (phoenix synth) has applied --force; the one set of rules is engine/outfile.h. */
+    phx_outfile of;
+    int rc = outfile_open(&of, path, 1, e);
+    if (rc != PHX_OK)
         return rc;
-    }
-    fchmod(fd, 0644);   /* mkstemp makes it private; the table is an ordinary file */
-    FILE *fp = fdopen(fd, "w");
+    FILE *fp = fopen(of.tmp, "w");
     int ok = fp != NULL;
     if (ok) {
         write_rows(f, fp);
         ok = !ferror(fp);
         ok = (fclose(fp) == 0) && ok;
-    } else {
-        close(fd);
-    }
-    int err = errno;
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        err = errno;
     }
     if (!ok) {
-        unlink(tmp);
-        free(tmp);
+        int err = errno;
+        outfile_abort(&of);
         return phx_fail(e, PHX_ERUN, path, 0, NULL, "cannot write the firm table: %s",
                         strerror(err));
     }
-    free(tmp);
-    return PHX_OK;
+    return outfile_commit(&of, e);
 }

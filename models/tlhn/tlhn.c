@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "../../engine/layout.h"
 #include "../../engine/scenario.h"
 #include "../models.h"
 
@@ -22,176 +23,14 @@
     [id] = { name, PARAM_CHOICE, 0, "", 0, 0, def, choices, desc }
 #define RND PARAM_RANDOM
 #define PY PARAM_PER_YEAR
-#define MIX(cls, act, ACT, def) \
-    REAL(P_RECT_MIX_A_EXIT + N_ACTIONS * CLASS_##cls + ACT_##ACT, "rectify.mix." #cls "." #act, 0, "share", 0, 1, def, \
+#define MIX(id, cls, act, def) \
+    REAL(id, "rectify.mix." #cls "." #act, 0, "share", 0, 1, def, \
          "§4.3 share of class " #cls " starts whose action is " #act " (the class's mix sums to 1)")
+#define ROW(id, ...) [id] = __VA_ARGS__
+#define TLHN_PARAM_ROW(kind, id, ...) kind(id, __VA_ARGS__),
 
 static const param_def tlhn_params[] = {
-    CHOICE(P_EVAL_SCOPE, "evaluation.scope", "district", "district|city",
-           "§3.2 evaluation unit: benchmarks and class ranks within each district, or city-wide"),
-    REAL(P_EVAL_CAP, "evaluation.cap", RND, "1", 0, INF, "3.0",
-         "§3.2 cap on each indicator's ratio to its benchmark; 0 means no cap"),
-    REAL(P_EVAL_BENCHMARK_FACTOR, "evaluation.benchmark_factor", RND, "1", 1e-6, INF, "1.0",
-         "§3.2 benchmark = this factor x the mean of the indicator in the (unit, group)"),
-    REAL(P_EVAL_SHARE_A, "evaluation.share.A", 0, "share", 0, 1, "0.10",
-         "§3.3 share of firms in class A (优先发展); the four shares sum to 1"),
-    REAL(P_EVAL_SHARE_B, "evaluation.share.B", 0, "share", 0, 1, "0.35",
-         "§3.3 share of firms in class B (提升发展)"),
-    REAL(P_EVAL_SHARE_C, "evaluation.share.C", 0, "share", 0, 1, "0.45",
-         "§3.3 share of firms in class C (调控帮扶)"),
-    REAL(P_EVAL_SHARE_D, "evaluation.share.D", 0, "share", 0, 1, "0.10",
-         "§3.3 share of firms in class D (倒逼整治)"),
-    REAL(P_EVAL_SURCHARGE_ABOVE_C, "evaluation.surcharge.above.C", RND, "元/kWh", 0, 10, "0",
-         "§3.4 electricity surcharge of a 规上 class C firm"),
-    REAL(P_EVAL_SURCHARGE_ABOVE_D, "evaluation.surcharge.above.D", RND, "元/kWh", 0, 10, "0.10",
-         "§3.4 electricity surcharge of a 规上 class D firm [Ruian 2022]"),
-    REAL(P_EVAL_SURCHARGE_BELOW_C, "evaluation.surcharge.below.C", RND, "元/kWh", 0, 10, "0.10",
-         "§3.4 electricity surcharge of a 规下 class C firm [Ruian 2022]"),
-    REAL(P_EVAL_SURCHARGE_BELOW_D, "evaluation.surcharge.below.D", RND, "元/kWh", 0, 10, "0.30",
-         "§3.4 electricity surcharge of a 规下 class D firm [Ruian 2022]"),
-    REAL(P_EVAL_SURCHARGE_CAP, "evaluation.surcharge_cap", RND, "万元", 0, INF, "50",
-         "§3.4 cap on one firm's yearly surcharge; 0 means no cap"),
-    REAL(P_EVAL_SURCHARGE_MIN_KWH, "evaluation.surcharge_min_kwh", 0, "kWh", 0, INF, "0",
-         "§3.4 firms using less electricity pay no surcharge (Ruian exempts < 50,000 kWh)"),
-
-    [P_RECT_CLASSES] = { "rectify.classes", PARAM_LIST, 0, "", 0, 0, "C, D", "A|B|C|D",
-                         "§4.1 classes whose firms are candidates for rectification" },
-    CHOICE(P_RECT_PRIORITY, "rectify.priority", "score", "score|energy|tax_per_mu",
-           "§4.1 candidate order: lowest score, largest energy use or lowest tax per mu first"),
-    REAL(P_RECT_MIN_ENERGY_INTENSITY, "rectify.min_energy_intensity", RND, "tce/万元", 0, INF, "0",
-         "§4.1 only firms with energy / VA above this are candidates; 0 = no filter"),
-    REAL(P_RECT_FIRMS_PER_YEAR, "rectify.firms_per_year", RND | PY, "firms", 0, 1e7,
-         "300 300 250", "§4.2 actions started per year (rounded to an integer)"),
-    MIX(A, exit, EXIT, "0.10"), MIX(A, merge, MERGE, "0.10"),
-    MIX(A, relocate, RELOCATE, "0.20"), MIX(A, upgrade, UPGRADE, "0.60"),
-    MIX(B, exit, EXIT, "0.10"), MIX(B, merge, MERGE, "0.10"),
-    MIX(B, relocate, RELOCATE, "0.20"), MIX(B, upgrade, UPGRADE, "0.60"),
-    MIX(C, exit, EXIT, "0.10"), MIX(C, merge, MERGE, "0.10"),
-    MIX(C, relocate, RELOCATE, "0.20"), MIX(C, upgrade, UPGRADE, "0.60"),
-    MIX(D, exit, EXIT, "0.35"), MIX(D, merge, MERGE, "0.10"),
-    MIX(D, relocate, RELOCATE, "0.15"), MIX(D, upgrade, UPGRADE, "0.40"),
-    REAL(P_RECT_P_COMPLETE, "rectify.p_complete", RND, "probability", 0, 1, "0.7",
-         "§4.4 lag k ~ geometric with P(k = 0) = p_complete"),
-    REAL(P_RECT_UPGRADE_P_SUCCESS, "rectify.upgrade.p_success", RND, "probability", 0, 1, "0.85",
-         "§4.4 probability that a completed upgrade reaches the standard"),
-    REAL(P_RECT_P_ESCALATE, "rectify.p_escalate", RND, "probability", 0, 1, "0.5",
-         "§4.4 a failed upgrade is escalated to exit the next year with this probability"),
-    REAL(P_RECT_EFFECT_CONCENTRATION, "rectify.effect_concentration", RND, "1", 0, INF, "20",
-         "§4.5 per-firm effect shares ~ beta with the scenario mean and this concentration; 0 = mean"),
-    REAL(P_RECT_EXIT_OUTPUT_RETAINED, "rectify.exit.output_retained", RND, "share", 0, 1, "0.3",
-         "§4.5 mean share of an exiting firm's VA and tax that other local 规上 firms absorb"),
-    REAL(P_RECT_EXIT_P_LEAK, "rectify.exit.p_leak", RND, "probability", 0, 1, "0.2",
-         "§4.5 probability that an exiting firm's production moves outside the city"),
-    REAL(P_RECT_MERGE_LAND_SHARE, "rectify.merge.land_share", RND, "share", 0, 1, "0.5",
-         "§4.5 mean share of a merged firm's land that is released"),
-    REAL(P_RECT_MERGE_ENERGY_CUT, "rectify.merge.energy_cut", RND, "share", 0, 1, "0.20",
-         "§4.5 mean share of a merged firm's energy that is freed"),
-    REAL(P_RECT_MERGE_VA_GAIN, "rectify.merge.va_gain", RND, "share", 0, 1, "0.05",
-         "§4.5 mean relative gain of a merged firm's VA (and tax)"),
-    REAL(P_RECT_RELOCATE_DENSITY, "rectify.relocate.density", RND, "share", 0, 1, "0.5",
-         "§4.5 mean park land a relocated firm takes, as a share of its old land"),
-    REAL(P_RECT_RELOCATE_ENERGY_CUT, "rectify.relocate.energy_cut", RND, "share", 0, 1, "0.25",
-         "§4.5 mean share of a relocated firm's energy that is freed"),
-    REAL(P_RECT_RELOCATE_VA_GAIN, "rectify.relocate.va_gain", RND, "share", 0, 1, "0.10",
-         "§4.5 mean relative gain of a relocated firm's VA (and tax)"),
-    REAL(P_RECT_RELOCATE_SUBSIDY, "rectify.relocate.subsidy", RND, "万元/mu", 0, INF, "20",
-         "§7 relocation subsidy per mu of the old site, paid when the action starts"),
-    REAL(P_RECT_UPGRADE_ENERGY_CUT, "rectify.upgrade.energy_cut", RND, "share", 0, 1,
-         "triangular(0.05, 0.15, 0.30)", "§4.5 mean share of an upgraded firm's energy that is freed"),
-    REAL(P_RECT_UPGRADE_VA_GAIN, "rectify.upgrade.va_gain", RND, "share", 0, 1, "0.15",
-         "§4.5 mean relative gain of an upgraded firm's VA (and tax)"),
-    REAL(P_RECT_UPGRADE_SUBSIDY_SHARE, "rectify.upgrade.subsidy_share", RND, "share", 0, 1, "0.15",
-         "§7 share of an upgrade's investment paid by the fund when the action starts"),
-    REAL(P_RECT_UPGRADE_INVESTMENT_PER_VA, "rectify.upgrade.investment_per_va", RND, "万元/万元", 0,
-         INF, "0.5", "§7 investment of an upgrade per unit of the firm's VA"),
-
-    REAL(P_ECON_GROWTH, "economy.growth", RND, "1/yr", -1, 1, "0.05",
-         "§6.1 mean log growth μ of value added"),
-    REAL(P_ECON_SIGMA_COMMON, "economy.sigma_common", RND, "1", 0, 1, "0.03",
-         "§6.1 sd of the common yearly shock σ_c Z_t"),
-    REAL(P_ECON_SIGMA_FIRM, "economy.sigma_firm", RND, "1", 0, 2, "0.10",
-         "§6.1 sd of the firm's own yearly shock σ_i ε_it"),
-    REAL(P_ECON_AUTONOMOUS_EFFICIENCY, "economy.autonomous_efficiency", RND, "1/yr", 0, 0.99,
-         "0.02", "§6.1 yearly fall of every firm's energy intensity"),
-    REAL(P_ECON_EXIT_HAZARD, "economy.exit_hazard", RND, "1/yr", 0, 1, "0.01",
-         "§6.2 yearly natural exit hazard of a firm not in rectification"),
-    REAL(P_ECON_SURCHARGE_HAZARD, "economy.surcharge_hazard", RND, "1/yr", 0, 1, "0.01",
-         "§6.2 extra exit hazard per 10 万元 of surcharge paid this year"),
-    REAL(P_CARBON_TCO2_PER_TCE, "carbon.tco2_per_tce", RND, "t CO2/tce", 0, 10, "2.0",
-         "§6.3 carbon per tce [implied by the plan: 120万 t / 60万 tce]"),
-
-    REAL(P_LAND_IDLE_RECOVERY, "land.idle_recovery", RND, "share/yr", 0, 1, "0.3",
-         "§4.6 share of the idle-land stock recovered into the reserve each year"),
-    REAL(P_LAND_CONVERSION_SHARE, "land.conversion_share", RND, "share", 0, 1, "0.1",
-         "§4.7 share of land entering the reserve converted to non-industrial use"),
-    REAL(P_LAND_NEW_SUPPLY_PER_YEAR, "land.new_supply_per_year", RND | PY, "mu/yr", 0, 1e12, "6000",
-         "§5.3 new industrial land that projects may take each year [plan: ≥ 6,000 mu new]"),
-    REAL(P_LAND_INITIAL_RESERVE, "land.initial_reserve", RND, "mu", 0, 1e12, "4000",
-         "§4.7 reserve land available in the first year [ours: the plan's 1万亩/yr less 6,000 new]"),
-
-    REAL(P_ATTR_MAJOR_PER_YEAR, "attract.major_per_year", RND | PY, "projects/yr", 0, 1e6, "80",
-         "§5.1 mean yearly arrivals of major projects (≥ 10 亿元), Poisson"),
-    REAL(P_ATTR_OTHER_PER_YEAR, "attract.other_per_year", RND | PY, "projects/yr", 0, 1e6, "200",
-         "§5.1 mean yearly arrivals of ordinary projects, Poisson"),
-    REAL(P_ATTR_LANDING_RATE, "attract.landing_rate", RND, "probability", 0, 1, "0.5",
-         "§5.1 probability that an arriving project signs [plan task 11: 落地率 ≥ 50%]"),
-    REAL(P_ATTR_MAJOR_EXCESS_MEDIAN, "attract.major_excess_median", RND, "亿元", 1e-6, INF, "15",
-         "§5.2 median investment of a major project above 10 亿元 (median total 25 亿元)"),
-    REAL(P_ATTR_MAJOR_EXCESS_SIGMA, "attract.major_excess_sigma", RND, "1", 0, 5, "0.8",
-         "§5.2 log-sd of a major project's investment above 10 亿元 [ours]"),
-    REAL(P_ATTR_OTHER_MEDIAN, "attract.other_median", RND, "亿元", 1e-6, 10, "2",
-         "§5.2 median investment of an ordinary project"),
-    REAL(P_ATTR_OTHER_SIGMA, "attract.other_sigma", RND, "1", 0, 5, "0.8",
-         "§5.2 log-sd of an ordinary project's investment (capped at 10 亿元) [ours]"),
-    REAL(P_ATTR_INTENSITY, "attract.intensity", RND, "万元/mu", 1e-6, INF, "800",
-         "§5.2 investment per mu of land: land need = investment / intensity"),
-    INT(P_ATTR_MAX_WAIT, "attract.max_wait", "yr", 0, 100, "2",
-        "§5.3 a signed project without land or energy is lost after waiting this many years"),
-    CHOICE(P_ATTR_ENERGY_OFFSET, "attract.energy_offset", "off", "off|on",
-           "§5.4 on: a project starts only within the energy freed by rectification (等量/减量替代)"),
-    REAL(P_ATTR_OFFSET_RATIO, "attract.offset_ratio", RND, "1", 1e-6, INF, "1.0",
-         "§5.4 energy freed per unit granted: 1.0 等量, 1.2 减量替代"),
-    INT(P_ATTR_BUILD_YEARS, "attract.build_years", "yr", 0, 20, "1",
-        "§5.5 years from landing to production (then 50%, then 100%)"),
-    REAL(P_ATTR_VA_PER_MU, "attract.va_per_mu", RND, "万元/mu", 0, INF, "400",
-         "§5.5 median VA per mu of a new project at full production"),
-    REAL(P_ATTR_VA_PER_MU_SIGMA, "attract.va_per_mu_sigma", RND, "1", 0, 5, "0.5",
-         "§5.5 log-sd of a new project's VA per mu [ours]"),
-    REAL(P_ATTR_TAX_PER_MU, "attract.tax_per_mu", RND, "万元/mu", 0, INF, "50",
-         "§5.5 median tax per mu of a new project at full production"),
-    REAL(P_ATTR_TAX_PER_MU_SIGMA, "attract.tax_per_mu_sigma", RND, "1", 0, 5, "0.5",
-         "§5.5 log-sd of a new project's tax per mu [ours]"),
-    REAL(P_ATTR_ENERGY_INTENSITY, "attract.energy_intensity", RND, "tce/万元", 0, INF, "0.25",
-         "§5.5 median energy intensity of a new project"),
-    REAL(P_ATTR_ENERGY_INTENSITY_SIGMA, "attract.energy_intensity_sigma", RND, "1", 0, 5, "0.5",
-         "§5.5 log-sd of a new project's energy intensity [ours]"),
-    REAL(P_ATTR_ENERGY_INTENSITY_MAX, "attract.energy_intensity_max", RND, "tce/万元", 0, INF,
-         "0.52", "§5.5 entry standard: no new project above this energy intensity"),
-    REAL(P_ATTR_VA_PER_EMPLOYEE, "attract.va_per_employee", RND, "万元/person", 1e-6, INF, "60",
-         "§5.5 VA per employee of a new project at full production [ours]"),
-    REAL(P_ATTR_COMMIT_TAX_PER_MU, "attract.commit_tax_per_mu", RND, "万元/mu", 0, INF, "35",
-         "§5.6 标准地 commitment: tax per mu two years into production"),
-    REAL(P_ATTR_P_ENFORCE, "attract.p_enforce", RND, "probability", 0, 1, "0.5",
-         "§5.6 probability that a breach is enforced (land taken back, output removed)"),
-
-    REAL(P_FUND_CONTRIBUTION_RATE, "fund.contribution_rate", RND, "share", 0, 1, "0.01",
-         "§7 share of land transfer revenue paid into the fund [plan: ≥ 1%]"),
-    REAL(P_FUND_LAND_REVENUE, "fund.land_revenue", RND | PY, "亿元/yr", 0, INF, "3000",
-         "§7 median land transfer revenue [estimate]"),
-    REAL(P_FUND_LAND_REVENUE_SIGMA, "fund.land_revenue_sigma", RND, "1", 0, 5, "0.25",
-         "§7 log-sd of the yearly land revenue shock"),
-    REAL(P_FUND_REVENUE_SHOCK_CORR, "fund.revenue_shock_corr", RND, "1", -1, 1, "0.5",
-         "§7 correlation of the land revenue shock with the common growth shock Z_t"),
-    REAL(P_FUND_LAND_PRICE, "fund.land_price", RND, "万元/mu", 0, INF, "40",
-         "§7 price of reserve land sold to new projects"),
-    REAL(P_FUND_INITIAL_CAPITAL, "fund.initial_capital", RND, "亿元", 0, INF, "0",
-         "§7 capital paid in the first year [ours: none]"),
-    REAL(P_FUND_BUYBACK_PRICE, "fund.buyback_price", RND, "万元/mu", 0, INF,
-         "triangular(60, 90, 150)", "§7 buy-back price of an exiting firm's land [estimate]"),
-    REAL(P_FUND_OTHER_SHARE, "fund.other_share", RND, "share", 0, 1, "0.2",
-         "§7 share of inflows spent on housing and park infrastructure"),
-    CHOICE(P_FUND_CONSTRAINED, "fund.constrained", "off", "off|on",
-           "§7 on: an action that costs money starts only if the balance covers it"),
+    TLHN_PARAMS(TLHN_PARAM_ROW)
 #ifdef TLHN_POPULATION_PARAM_ROWS
     TLHN_POPULATION_PARAM_ROWS,
 #endif
@@ -203,6 +42,10 @@ _Static_assert(N_TLHN_PARAMS >= P_COUNT, "every P_ row has a table row");
 
 #define CUM(id, name, unit, en, zh, dir, flags) [id] = { name, unit, en, zh, dir, METRIC_CUMULATIVE, flags }
 #define STATE(id, name, unit, en, zh, dir) [id] = { name, unit, en, zh, dir, METRIC_STATE, 0 }
+/* Money: the model computes in 万元 and reports in 亿元 (the unit's scale, applied by record()). */
+#define CUM_YI(id, name, en, zh, dir, flags) \
+    [id] = { name, "亿元", en, zh, dir, METRIC_CUMULATIVE, (flags) | METRIC_SCALE_1E4 }
+#define STATE_YI(id, name, en, zh, dir) [id] = { name, "亿元", en, zh, dir, METRIC_STATE, METRIC_SCALE_1E4 }
 #define G METRIC_BY_GROUP
 #define MORE METRIC_MORE
 #define LESS METRIC_LESS
@@ -240,12 +83,12 @@ static const metric_def tlhn_metrics[] = {
         "招引落地项目", MORE, 0),
     CUM(M_PROJECTS_MAJOR_LANDED, "projects_major_landed", "projects",
         "major projects (≥ 10 亿元) landed", "招引落地10亿元以上重大制造业项目", MORE, 0),
-    CUM(M_INVESTMENT_LANDED, "investment_landed_yi", "亿元", "investment of landed projects",
+    CUM_YI(M_INVESTMENT_LANDED, "investment_landed_yi", "investment of landed projects",
         "落地项目总投资", MORE, 0),
-    CUM(M_INVESTMENT_COMPLETED, "investment_completed_yi", "亿元", "investment completed",
+    CUM_YI(M_INVESTMENT_COMPLETED, "investment_completed_yi", "investment completed",
         "完成投资", MORE, 0),
-    CUM(M_FUND_INFLOW, "fund_inflow_yi", "亿元", "fund inflows", "腾笼换鸟资金流入", MORE, 0),
-    CUM(M_FUND_OUTFLOW, "fund_outflow_yi", "亿元", "fund outflows", "腾笼换鸟资金支出", LESS, 0),
+    CUM_YI(M_FUND_INFLOW, "fund_inflow_yi", "fund inflows", "腾笼换鸟资金流入", MORE, 0),
+    CUM_YI(M_FUND_OUTFLOW, "fund_outflow_yi", "fund outflows", "腾笼换鸟资金支出", LESS, 0),
     CUM(M_FIRMS_STARTED, "firms_started", "firms", "rectification actions started",
         "启动整治企业", MORE, 0),
     CUM(M_UPGRADES_FAILED, "upgrades_failed", "firms", "upgrades that failed the standard",
@@ -263,21 +106,21 @@ static const metric_def tlhn_metrics[] = {
         "流失项目", LESS, 0),
     CUM(M_PROJECTS_BREACHED, "projects_breached", "projects", "projects in breach of commitments",
         "未兑现承诺项目", LESS, 0),
-    CUM(M_SURCHARGE_PAID, "surcharge_paid_yi", "亿元", "differentiated electricity surcharges",
+    CUM_YI(M_SURCHARGE_PAID, "surcharge_paid_yi", "differentiated electricity surcharges",
         "差别化电价加价", LESS, 0),
-    CUM(M_LAND_REVENUE, "land_revenue_yi", "亿元", "land transfer revenue (the fund's contribution base)",
+    CUM_YI(M_LAND_REVENUE, "land_revenue_yi", "land transfer revenue (the fund's contribution base)",
         "土地出让收入", MORE, 0),
-    STATE(M_FUND_BALANCE, "fund_balance_yi", "亿元", "fund balance", "资金余额", MORE),
-    STATE(M_FUND_MIN_BALANCE, "fund_min_balance_yi", "亿元", "lowest year-end fund balance so far",
+    STATE_YI(M_FUND_BALANCE, "fund_balance_yi", "fund balance", "资金余额", MORE),
+    STATE_YI(M_FUND_MIN_BALANCE, "fund_min_balance_yi", "lowest year-end fund balance so far",
           "资金最低余额", MORE),
     STATE(M_FUND_BREAKEVEN_RATE, "fund_breakeven_rate", "share",
           "smallest contribution rate keeping every year-end balance so far >= 0",
           "资金不透支所需最低提取比例", LESS),
-    STATE(M_FUND_BREAKEVEN_CAPITAL, "fund_breakeven_capital_yi", "亿元",
+    STATE_YI(M_FUND_BREAKEVEN_CAPITAL, "fund_breakeven_capital_yi",
           "smallest initial capital keeping every year-end balance so far >= 0",
           "资金不透支所需最低启动资金", LESS),
-    STATE(M_VA_TOTAL, "va_total_yi", "亿元", "value added of 规上 industry", "规上工业增加值", MORE),
-    STATE(M_TAX_TOTAL, "tax_total_yi", "亿元", "tax of 规上 industry", "规上工业税收", MORE),
+    STATE_YI(M_VA_TOTAL, "va_total_yi", "value added of 规上 industry", "规上工业增加值", MORE),
+    STATE_YI(M_TAX_TOTAL, "tax_total_yi", "tax of 规上 industry", "规上工业税收", MORE),
     STATE(M_LAND_TOTAL, "land_total_mu", "mu", "land of 规上 industry in production",
           "规上工业用地", LESS),
     STATE(M_ENERGY_TOTAL, "energy_total_tce", "tce", "energy use of 规上 industry", "规上工业能耗",
@@ -553,13 +396,9 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     size_t ny = (size_t)rc->n_years;
     for (int m = 0; m < M_N_GROUP; m++)
         for (int d = 0; d < TLHN_N_DISTRICTS; d++)
-            group_row[((size_t)m * ny + (size_t)y) * TLHN_N_DISTRICTS + (size_t)d] = s->dcum[m][d];
+            group_row[layout_group_cell((size_t)m, (size_t)y, (size_t)d, ny, TLHN_N_DISTRICTS)] = s->dcum[m][d];
     double v[M_COUNT];
     memcpy(v, s->cum, sizeof v);
-    static const int money[] = { M_INVESTMENT_LANDED, M_INVESTMENT_COMPLETED, M_FUND_INFLOW,
-                                 M_FUND_OUTFLOW, M_SURCHARGE_PAID, M_LAND_REVENUE };
-    for (size_t k = 0; k < sizeof money / sizeof money[0]; k++)
-        v[money[k]] /= 1e4;                              /* 万元 -> 亿元 */
     /* 规上 totals: operating firms, absorbed output, projects in production */
     double va = 0, tax = 0, land = 0, energy = 0, emp = 0;
     const uint8_t *above = sh->firms->above_scale;
@@ -591,12 +430,12 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     size_t waiting = 0;
     for (size_t k = 0; k < s->n_proj; k++)
         waiting += s->proj[k].state == PROJ_WAITING;
-    v[M_FUND_BALANCE] = s->fund_balance / 1e4;
-    v[M_FUND_MIN_BALANCE] = s->fund_min / 1e4;
+    v[M_FUND_BALANCE] = s->fund_balance;
+    v[M_FUND_MIN_BALANCE] = s->fund_min;
     v[M_FUND_BREAKEVEN_RATE] = s->fund_breakeven_rate;
-    v[M_FUND_BREAKEVEN_CAPITAL] = s->fund_breakeven_capital / 1e4;
-    v[M_VA_TOTAL] = va / 1e4;
-    v[M_TAX_TOTAL] = tax / 1e4;
+    v[M_FUND_BREAKEVEN_CAPITAL] = s->fund_breakeven_capital;
+    v[M_VA_TOTAL] = va;
+    v[M_TAX_TOTAL] = tax;
     v[M_LAND_TOTAL] = land;
     v[M_ENERGY_TOTAL] = energy;
     v[M_TAX_PER_MU] = land > 0 ? tax / land : 0;
@@ -610,8 +449,8 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     v[M_LAND_RESERVE] = s->reserve;
     v[M_LAND_IDLE] = idle;
     v[M_PROJECTS_WAITING] = (double)waiting;
-    for (int m = 0; m < M_COUNT; m++)
-        row[(size_t)m * ny + (size_t)y] = v[m];
+    for (int m = 0; m < M_COUNT; m++)           /* the one place a unit's scale is applied */
+        row[layout_cell((size_t)m, (size_t)y, ny)] = metric_scaled(&tlhn_metrics[m], v[m]);
 }
 
 static int tlhn_simulate(const void *shared, void *scratch, const replication_ctx *rc,
@@ -644,6 +483,18 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
     return PHX_OK;
 }
 
+/* phoenix synth: the firm table the scenario would run on (synthetic or read), as CSV. */
+static int tlhn_synthesize(const scenario *sc, const char *path, size_t *n, phx_err *e)
+{
+    tlhn_firms *f = tlhn_firms_load(sc, e);
+    if (f == NULL)
+        return e->status ? e->status : PHX_ERUN;
+    int st = tlhn_firms_write_csv(f, path, e);
+    *n = f->n;
+    tlhn_firms_free(f);
+    return st;
+}
+
 const model_type model_tlhn = {
     .name = "tlhn",
     .description = "腾笼换鸟、凤凰涅槃 (杭政函〔2021〕92号): 亩均 evaluation, rectification of "
@@ -661,4 +512,6 @@ const model_type model_tlhn = {
     .scratch_alloc = tlhn_scratch_alloc,
     .scratch_free = tlhn_scratch_free,
     .simulate = tlhn_simulate,
+    .synthesize = tlhn_synthesize,
+    .sizing = &tlhn_sizing,
 };

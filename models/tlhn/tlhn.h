@@ -10,47 +10,187 @@
 #include "../../engine/rng.h"
 #include "firms.h"
 
-/* Rows of the parameter table, in table order. tlhn.c fills the table with designated
- * initialisers ([P_x] = {...}), so row P_x is parameter P_x by construction; prepare() also
- * checks that no row was left empty. The population.* rows of firms.h follow P_COUNT. */
+/* The parameter table, the one list: each row gives its enum id and its table row (tlhn.c
+ * expands it into the table with designated initialisers; this header into the enum), so the
+ * two cannot drift. Rows: X(REAL, id, name, flags, unit, lo, hi, default, description),
+ * X(INT, id, name, unit, lo, hi, default, description), X(CHOICE, id, name, default, choices,
+ * description), X(MIX, id, class, action, default) for rectify.mix.<class>.<action>, and
+ * X(ROW, id, {a param_def initialiser}). Flags: RND (a distribution allowed), PY (per year). The
+ * population.* rows of firms.h follow P_COUNT. */
+#define TLHN_PARAMS(X) \
+    X(CHOICE, P_EVAL_SCOPE, "evaluation.scope", "district", "district|city", \
+        "§3.2 evaluation unit: benchmarks and class ranks within each district, or city-wide") \
+    X(REAL, P_EVAL_CAP, "evaluation.cap", RND, "1", 0, INF, "3.0", \
+        "§3.2 cap on each indicator's ratio to its benchmark; 0 means no cap") \
+    X(REAL, P_EVAL_BENCHMARK_FACTOR, "evaluation.benchmark_factor", RND, "1", 1e-6, INF, "1.0", \
+        "§3.2 benchmark = this factor x the mean of the indicator in the (unit, group)") \
+    X(REAL, P_EVAL_SHARE_A, "evaluation.share.A", 0, "share", 0, 1, "0.10", \
+        "§3.3 share of firms in class A (优先发展); the four shares sum to 1") \
+    X(REAL, P_EVAL_SHARE_B, "evaluation.share.B", 0, "share", 0, 1, "0.35", \
+        "§3.3 share of firms in class B (提升发展)") \
+    X(REAL, P_EVAL_SHARE_C, "evaluation.share.C", 0, "share", 0, 1, "0.45", \
+        "§3.3 share of firms in class C (调控帮扶)") \
+    X(REAL, P_EVAL_SHARE_D, "evaluation.share.D", 0, "share", 0, 1, "0.10", \
+        "§3.3 share of firms in class D (倒逼整治)") \
+    X(REAL, P_EVAL_SURCHARGE_ABOVE_C, "evaluation.surcharge.above.C", RND, "元/kWh", 0, 10, "0", \
+        "§3.4 electricity surcharge of a 规上 class C firm") \
+    X(REAL, P_EVAL_SURCHARGE_ABOVE_D, "evaluation.surcharge.above.D", RND, "元/kWh", 0, 10, \
+        "0.10", "§3.4 electricity surcharge of a 规上 class D firm [Ruian 2022]") \
+    X(REAL, P_EVAL_SURCHARGE_BELOW_C, "evaluation.surcharge.below.C", RND, "元/kWh", 0, 10, \
+        "0.10", "§3.4 electricity surcharge of a 规下 class C firm [Ruian 2022]") \
+    X(REAL, P_EVAL_SURCHARGE_BELOW_D, "evaluation.surcharge.below.D", RND, "元/kWh", 0, 10, \
+        "0.30", "§3.4 electricity surcharge of a 规下 class D firm [Ruian 2022]") \
+    X(REAL, P_EVAL_SURCHARGE_CAP, "evaluation.surcharge_cap", RND, "万元", 0, INF, "50", \
+        "§3.4 cap on one firm's yearly surcharge; 0 means no cap") \
+    X(REAL, P_EVAL_SURCHARGE_MIN_KWH, "evaluation.surcharge_min_kwh", 0, "kWh", 0, INF, "0", \
+        "§3.4 firms using less electricity pay no surcharge (Ruian exempts < 50,000 kWh)") \
+    X(ROW, P_RECT_CLASSES, { "rectify.classes", PARAM_LIST, 0, "", 0, 0, "C, D", "A|B|C|D", \
+        "§4.1 classes whose firms are candidates for rectification" }) \
+    X(CHOICE, P_RECT_PRIORITY, "rectify.priority", "score", "score|energy|tax_per_mu", \
+        "§4.1 candidate order: lowest score, largest energy use or lowest tax per mu first") \
+    X(REAL, P_RECT_MIN_ENERGY_INTENSITY, "rectify.min_energy_intensity", RND, "tce/万元", 0, INF, \
+        "0", "§4.1 only firms with energy / VA above this are candidates; 0 = no filter") \
+    X(REAL, P_RECT_FIRMS_PER_YEAR, "rectify.firms_per_year", RND | PY, "firms", 0, 1e7, \
+        "300 300 250", "§4.2 actions started per year (rounded to an integer)") \
+    X(MIX, P_RECT_MIX_A_EXIT, A, exit, "0.10") \
+    X(MIX, P_RECT_MIX_A_MERGE, A, merge, "0.10") \
+    X(MIX, P_RECT_MIX_A_RELOCATE, A, relocate, "0.20") \
+    X(MIX, P_RECT_MIX_A_UPGRADE, A, upgrade, "0.60") \
+    X(MIX, P_RECT_MIX_B_EXIT, B, exit, "0.10") \
+    X(MIX, P_RECT_MIX_B_MERGE, B, merge, "0.10") \
+    X(MIX, P_RECT_MIX_B_RELOCATE, B, relocate, "0.20") \
+    X(MIX, P_RECT_MIX_B_UPGRADE, B, upgrade, "0.60") \
+    X(MIX, P_RECT_MIX_C_EXIT, C, exit, "0.10") \
+    X(MIX, P_RECT_MIX_C_MERGE, C, merge, "0.10") \
+    X(MIX, P_RECT_MIX_C_RELOCATE, C, relocate, "0.20") \
+    X(MIX, P_RECT_MIX_C_UPGRADE, C, upgrade, "0.60") \
+    X(MIX, P_RECT_MIX_D_EXIT, D, exit, "0.35") \
+    X(MIX, P_RECT_MIX_D_MERGE, D, merge, "0.10") \
+    X(MIX, P_RECT_MIX_D_RELOCATE, D, relocate, "0.15") \
+    X(MIX, P_RECT_MIX_D_UPGRADE, D, upgrade, "0.40") \
+    X(REAL, P_RECT_P_COMPLETE, "rectify.p_complete", RND, "probability", 0, 1, "0.7", \
+        "§4.4 lag k ~ geometric with P(k = 0) = p_complete") \
+    X(REAL, P_RECT_UPGRADE_P_SUCCESS, "rectify.upgrade.p_success", RND, "probability", 0, 1, \
+        "0.85", "§4.4 probability that a completed upgrade reaches the standard") \
+    X(REAL, P_RECT_P_ESCALATE, "rectify.p_escalate", RND, "probability", 0, 1, "0.5", \
+        "§4.4 a failed upgrade is escalated to exit the next year with this probability") \
+    X(REAL, P_RECT_EFFECT_CONCENTRATION, "rectify.effect_concentration", RND, "1", 0, INF, "20", \
+        "§4.5 per-firm effect shares ~ beta with the scenario mean and this concentration; 0 = mean") \
+    X(REAL, P_RECT_EXIT_OUTPUT_RETAINED, "rectify.exit.output_retained", RND, "share", 0, 1, \
+        "0.3", "§4.5 mean share of an exiting firm's VA and tax that other local 规上 firms absorb") \
+    X(REAL, P_RECT_EXIT_P_LEAK, "rectify.exit.p_leak", RND, "probability", 0, 1, "0.2", \
+        "§4.5 probability that an exiting firm's production moves outside the city") \
+    X(REAL, P_RECT_MERGE_LAND_SHARE, "rectify.merge.land_share", RND, "share", 0, 1, "0.5", \
+        "§4.5 mean share of a merged firm's land that is released") \
+    X(REAL, P_RECT_MERGE_ENERGY_CUT, "rectify.merge.energy_cut", RND, "share", 0, 1, "0.20", \
+        "§4.5 mean share of a merged firm's energy that is freed") \
+    X(REAL, P_RECT_MERGE_VA_GAIN, "rectify.merge.va_gain", RND, "share", 0, 1, "0.05", \
+        "§4.5 mean relative gain of a merged firm's VA (and tax)") \
+    X(REAL, P_RECT_RELOCATE_DENSITY, "rectify.relocate.density", RND, "share", 0, 1, "0.5", \
+        "§4.5 mean park land a relocated firm takes, as a share of its old land") \
+    X(REAL, P_RECT_RELOCATE_ENERGY_CUT, "rectify.relocate.energy_cut", RND, "share", 0, 1, \
+        "0.25", "§4.5 mean share of a relocated firm's energy that is freed") \
+    X(REAL, P_RECT_RELOCATE_VA_GAIN, "rectify.relocate.va_gain", RND, "share", 0, 1, "0.10", \
+        "§4.5 mean relative gain of a relocated firm's VA (and tax)") \
+    X(REAL, P_RECT_RELOCATE_SUBSIDY, "rectify.relocate.subsidy", RND, "万元/mu", 0, INF, "20", \
+        "§7 relocation subsidy per mu of the old site, paid when the action starts") \
+    X(REAL, P_RECT_UPGRADE_ENERGY_CUT, "rectify.upgrade.energy_cut", RND, "share", 0, 1, \
+        "triangular(0.05, 0.15, 0.30)", \
+        "§4.5 mean share of an upgraded firm's energy that is freed") \
+    X(REAL, P_RECT_UPGRADE_VA_GAIN, "rectify.upgrade.va_gain", RND, "share", 0, 1, "0.15", \
+        "§4.5 mean relative gain of an upgraded firm's VA (and tax)") \
+    X(REAL, P_RECT_UPGRADE_SUBSIDY_SHARE, "rectify.upgrade.subsidy_share", RND, "share", 0, 1, \
+        "0.15", "§7 share of an upgrade's investment paid by the fund when the action starts") \
+    X(REAL, P_RECT_UPGRADE_INVESTMENT_PER_VA, "rectify.upgrade.investment_per_va", RND, "万元/万元", \
+        0, INF, "0.5", "§7 investment of an upgrade per unit of the firm's VA") \
+    X(REAL, P_ECON_GROWTH, "economy.growth", RND, "1/yr", -1, 1, "0.05", \
+        "§6.1 mean log growth μ of value added") \
+    X(REAL, P_ECON_SIGMA_COMMON, "economy.sigma_common", RND, "1", 0, 1, "0.03", \
+        "§6.1 sd of the common yearly shock σ_c Z_t") \
+    X(REAL, P_ECON_SIGMA_FIRM, "economy.sigma_firm", RND, "1", 0, 2, "0.10", \
+        "§6.1 sd of the firm's own yearly shock σ_i ε_it") \
+    X(REAL, P_ECON_AUTONOMOUS_EFFICIENCY, "economy.autonomous_efficiency", RND, "1/yr", 0, 0.99, \
+        "0.02", "§6.1 yearly fall of every firm's energy intensity") \
+    X(REAL, P_ECON_EXIT_HAZARD, "economy.exit_hazard", RND, "1/yr", 0, 1, "0.01", \
+        "§6.2 yearly natural exit hazard of a firm not in rectification") \
+    X(REAL, P_ECON_SURCHARGE_HAZARD, "economy.surcharge_hazard", RND, "1/yr", 0, 1, "0.01", \
+        "§6.2 extra exit hazard per 10 万元 of surcharge paid this year") \
+    X(REAL, P_CARBON_TCO2_PER_TCE, "carbon.tco2_per_tce", RND, "t CO2/tce", 0, 10, "2.0", \
+        "§6.3 carbon per tce [implied by the plan: 120万 t / 60万 tce]") \
+    X(REAL, P_LAND_IDLE_RECOVERY, "land.idle_recovery", RND, "share/yr", 0, 1, "0.3", \
+        "§4.6 share of the idle-land stock recovered into the reserve each year") \
+    X(REAL, P_LAND_CONVERSION_SHARE, "land.conversion_share", RND, "share", 0, 1, "0.1", \
+        "§4.7 share of land entering the reserve converted to non-industrial use") \
+    X(REAL, P_LAND_NEW_SUPPLY_PER_YEAR, "land.new_supply_per_year", RND | PY, "mu/yr", 0, 1e12, \
+        "6000", "§5.3 new industrial land that projects may take each year [plan: ≥ 6,000 mu new]") \
+    X(REAL, P_LAND_INITIAL_RESERVE, "land.initial_reserve", RND, "mu", 0, 1e12, "4000", \
+        "§4.7 reserve land available in the first year [ours: the plan's 1万亩/yr less 6,000 new]") \
+    X(REAL, P_ATTR_MAJOR_PER_YEAR, "attract.major_per_year", RND | PY, "projects/yr", 0, 1e6, \
+        "80", "§5.1 mean yearly arrivals of major projects (≥ 10 亿元), Poisson") \
+    X(REAL, P_ATTR_OTHER_PER_YEAR, "attract.other_per_year", RND | PY, "projects/yr", 0, 1e6, \
+        "200", "§5.1 mean yearly arrivals of ordinary projects, Poisson") \
+    X(REAL, P_ATTR_LANDING_RATE, "attract.landing_rate", RND, "probability", 0, 1, "0.5", \
+        "§5.1 probability that an arriving project signs [plan task 11: 落地率 ≥ 50%]") \
+    X(REAL, P_ATTR_MAJOR_EXCESS_MEDIAN, "attract.major_excess_median", RND, "亿元", 1e-6, INF, \
+        "15", "§5.2 median investment of a major project above 10 亿元 (median total 25 亿元)") \
+    X(REAL, P_ATTR_MAJOR_EXCESS_SIGMA, "attract.major_excess_sigma", RND, "1", 0, 5, "0.8", \
+        "§5.2 log-sd of a major project's investment above 10 亿元 [ours]") \
+    X(REAL, P_ATTR_OTHER_MEDIAN, "attract.other_median", RND, "亿元", 1e-6, 10, "2", \
+        "§5.2 median investment of an ordinary project") \
+    X(REAL, P_ATTR_OTHER_SIGMA, "attract.other_sigma", RND, "1", 0, 5, "0.8", \
+        "§5.2 log-sd of an ordinary project's investment (capped at 10 亿元) [ours]") \
+    X(REAL, P_ATTR_INTENSITY, "attract.intensity", RND, "万元/mu", 1e-6, INF, "800", \
+        "§5.2 investment per mu of land: land need = investment / intensity") \
+    X(INT, P_ATTR_MAX_WAIT, "attract.max_wait", "yr", 0, 100, "2", \
+        "§5.3 a signed project without land or energy is lost after waiting this many years") \
+    X(CHOICE, P_ATTR_ENERGY_OFFSET, "attract.energy_offset", "off", "off|on", \
+        "§5.4 on: a project starts only within the energy freed by rectification (等量/减量替代)") \
+    X(REAL, P_ATTR_OFFSET_RATIO, "attract.offset_ratio", RND, "1", 1e-6, INF, "1.0", \
+        "§5.4 energy freed per unit granted: 1.0 等量, 1.2 减量替代") \
+    X(INT, P_ATTR_BUILD_YEARS, "attract.build_years", "yr", 0, 20, "1", \
+        "§5.5 years from landing to production (then 50%, then 100%)") \
+    X(REAL, P_ATTR_VA_PER_MU, "attract.va_per_mu", RND, "万元/mu", 0, INF, "400", \
+        "§5.5 median VA per mu of a new project at full production") \
+    X(REAL, P_ATTR_VA_PER_MU_SIGMA, "attract.va_per_mu_sigma", RND, "1", 0, 5, "0.5", \
+        "§5.5 log-sd of a new project's VA per mu [ours]") \
+    X(REAL, P_ATTR_TAX_PER_MU, "attract.tax_per_mu", RND, "万元/mu", 0, INF, "50", \
+        "§5.5 median tax per mu of a new project at full production") \
+    X(REAL, P_ATTR_TAX_PER_MU_SIGMA, "attract.tax_per_mu_sigma", RND, "1", 0, 5, "0.5", \
+        "§5.5 log-sd of a new project's tax per mu [ours]") \
+    X(REAL, P_ATTR_ENERGY_INTENSITY, "attract.energy_intensity", RND, "tce/万元", 0, INF, "0.25", \
+        "§5.5 median energy intensity of a new project") \
+    X(REAL, P_ATTR_ENERGY_INTENSITY_SIGMA, "attract.energy_intensity_sigma", RND, "1", 0, 5, \
+        "0.5", "§5.5 log-sd of a new project's energy intensity [ours]") \
+    X(REAL, P_ATTR_ENERGY_INTENSITY_MAX, "attract.energy_intensity_max", RND, "tce/万元", 0, INF, \
+        "0.52", "§5.5 entry standard: no new project above this energy intensity") \
+    X(REAL, P_ATTR_VA_PER_EMPLOYEE, "attract.va_per_employee", RND, "万元/person", 1e-6, INF, "60", \
+        "§5.5 VA per employee of a new project at full production [ours]") \
+    X(REAL, P_ATTR_COMMIT_TAX_PER_MU, "attract.commit_tax_per_mu", RND, "万元/mu", 0, INF, "35", \
+        "§5.6 标准地 commitment: tax per mu two years into production") \
+    X(REAL, P_ATTR_P_ENFORCE, "attract.p_enforce", RND, "probability", 0, 1, "0.5", \
+        "§5.6 probability that a breach is enforced (land taken back, output removed)") \
+    X(REAL, P_FUND_CONTRIBUTION_RATE, "fund.contribution_rate", RND, "share", 0, 1, "0.01", \
+        "§7 share of land transfer revenue paid into the fund [plan: ≥ 1%]") \
+    X(REAL, P_FUND_LAND_REVENUE, "fund.land_revenue", RND | PY, "亿元/yr", 0, INF, "3000", \
+        "§7 median land transfer revenue [estimate]") \
+    X(REAL, P_FUND_LAND_REVENUE_SIGMA, "fund.land_revenue_sigma", RND, "1", 0, 5, "0.25", \
+        "§7 log-sd of the yearly land revenue shock") \
+    X(REAL, P_FUND_REVENUE_SHOCK_CORR, "fund.revenue_shock_corr", RND, "1", -1, 1, "0.5", \
+        "§7 correlation of the land revenue shock with the common growth shock Z_t") \
+    X(REAL, P_FUND_LAND_PRICE, "fund.land_price", RND, "万元/mu", 0, INF, "40", \
+        "§7 price of reserve land sold to new projects") \
+    X(REAL, P_FUND_INITIAL_CAPITAL, "fund.initial_capital", RND, "亿元", 0, INF, "0", \
+        "§7 capital paid in the first year [ours: none]") \
+    X(REAL, P_FUND_BUYBACK_PRICE, "fund.buyback_price", RND, "万元/mu", 0, INF, \
+        "triangular(60, 90, 150)", "§7 buy-back price of an exiting firm's land [estimate]") \
+    X(REAL, P_FUND_OTHER_SHARE, "fund.other_share", RND, "share", 0, 1, "0.2", \
+        "§7 share of inflows spent on housing and park infrastructure") \
+    X(CHOICE, P_FUND_CONSTRAINED, "fund.constrained", "off", "off|on", \
+        "§7 on: an action that costs money starts only if the balance covers it")
+
+#define TLHN_PARAM_ID(kind, id, ...) id,
 enum {
-    /* §3 亩均论英雄 evaluation */
-    P_EVAL_SCOPE, P_EVAL_CAP, P_EVAL_BENCHMARK_FACTOR,
-    P_EVAL_SHARE_A, P_EVAL_SHARE_B, P_EVAL_SHARE_C, P_EVAL_SHARE_D,
-    P_EVAL_SURCHARGE_ABOVE_C, P_EVAL_SURCHARGE_ABOVE_D,
-    P_EVAL_SURCHARGE_BELOW_C, P_EVAL_SURCHARGE_BELOW_D,
-    P_EVAL_SURCHARGE_CAP, P_EVAL_SURCHARGE_MIN_KWH,
-    /* §4 整治 */
-    P_RECT_CLASSES, P_RECT_PRIORITY, P_RECT_MIN_ENERGY_INTENSITY, P_RECT_FIRMS_PER_YEAR,
-    P_RECT_MIX_A_EXIT, P_RECT_MIX_A_MERGE, P_RECT_MIX_A_RELOCATE, P_RECT_MIX_A_UPGRADE,
-    P_RECT_MIX_B_EXIT, P_RECT_MIX_B_MERGE, P_RECT_MIX_B_RELOCATE, P_RECT_MIX_B_UPGRADE,
-    P_RECT_MIX_C_EXIT, P_RECT_MIX_C_MERGE, P_RECT_MIX_C_RELOCATE, P_RECT_MIX_C_UPGRADE,
-    P_RECT_MIX_D_EXIT, P_RECT_MIX_D_MERGE, P_RECT_MIX_D_RELOCATE, P_RECT_MIX_D_UPGRADE,
-    P_RECT_P_COMPLETE, P_RECT_UPGRADE_P_SUCCESS, P_RECT_P_ESCALATE, P_RECT_EFFECT_CONCENTRATION,
-    P_RECT_EXIT_OUTPUT_RETAINED, P_RECT_EXIT_P_LEAK,
-    P_RECT_MERGE_LAND_SHARE, P_RECT_MERGE_ENERGY_CUT, P_RECT_MERGE_VA_GAIN,
-    P_RECT_RELOCATE_DENSITY, P_RECT_RELOCATE_ENERGY_CUT, P_RECT_RELOCATE_VA_GAIN,
-    P_RECT_RELOCATE_SUBSIDY,
-    P_RECT_UPGRADE_ENERGY_CUT, P_RECT_UPGRADE_VA_GAIN, P_RECT_UPGRADE_SUBSIDY_SHARE,
-    P_RECT_UPGRADE_INVESTMENT_PER_VA,
-    /* §6 economy and carbon */
-    P_ECON_GROWTH, P_ECON_SIGMA_COMMON, P_ECON_SIGMA_FIRM, P_ECON_AUTONOMOUS_EFFICIENCY,
-    P_ECON_EXIT_HAZARD, P_ECON_SURCHARGE_HAZARD,
-    P_CARBON_TCO2_PER_TCE,
-    /* §4.6, §4.7, §5.3 land */
-    P_LAND_IDLE_RECOVERY, P_LAND_CONVERSION_SHARE, P_LAND_NEW_SUPPLY_PER_YEAR, P_LAND_INITIAL_RESERVE,
-    /* §5 招引 */
-    P_ATTR_MAJOR_PER_YEAR, P_ATTR_OTHER_PER_YEAR, P_ATTR_LANDING_RATE,
-    P_ATTR_MAJOR_EXCESS_MEDIAN, P_ATTR_MAJOR_EXCESS_SIGMA, P_ATTR_OTHER_MEDIAN, P_ATTR_OTHER_SIGMA,
-    P_ATTR_INTENSITY, P_ATTR_MAX_WAIT, P_ATTR_ENERGY_OFFSET, P_ATTR_OFFSET_RATIO,
-    P_ATTR_BUILD_YEARS, P_ATTR_VA_PER_MU, P_ATTR_VA_PER_MU_SIGMA, P_ATTR_TAX_PER_MU,
-    P_ATTR_TAX_PER_MU_SIGMA, P_ATTR_ENERGY_INTENSITY, P_ATTR_ENERGY_INTENSITY_SIGMA,
-    P_ATTR_ENERGY_INTENSITY_MAX, P_ATTR_VA_PER_EMPLOYEE, P_ATTR_COMMIT_TAX_PER_MU,
-    P_ATTR_P_ENFORCE,
-    /* §7 fund */
-    P_FUND_CONTRIBUTION_RATE, P_FUND_LAND_REVENUE, P_FUND_LAND_REVENUE_SIGMA,
-    P_FUND_REVENUE_SHOCK_CORR, P_FUND_LAND_PRICE, P_FUND_INITIAL_CAPITAL, P_FUND_BUYBACK_PRICE,
-    P_FUND_OTHER_SHARE, P_FUND_CONSTRAINED,
+    TLHN_PARAMS(TLHN_PARAM_ID)
     P_COUNT
 };
 
@@ -228,5 +368,8 @@ static inline void tlhn_add(tlhn_scratch *s, int m, int d, double v)
 /* Per-firm share with mean m and concentration c (§4.5): beta(m c, (1 - m) c); exactly m
  * when c = 0 or m is 0 or 1. */
 double tlhn_share_draw(gsl_rng *r, double m, double c);
+
+/* sizing.c: what `phoenix fund` needs (levers, break-even metrics, balance response). */
+extern const model_sizing tlhn_sizing;
 
 #endif

@@ -1,0 +1,115 @@
+/* sweep.c -- expanding --vary specifications into a grid of points. */
+#include "sweep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sweep {
+    size_t n_levers, n_points;
+    char *text[SWEEP_MAX_LEVERS];                      /* owned copies, split in place */
+    const char *key[SWEEP_MAX_LEVERS];
+    char *val[SWEEP_MAX_LEVERS][SWEEP_MAX_VALUES];
+    size_t n_val[SWEEP_MAX_LEVERS];
+    const char **grid;                                 /* [point x lever] */
+};
+
+/* Split "v1,v2,..." at commas outside parentheses (distributions have commas inside); -1 when
+ * there are more than `max`. */
+static int split_values(char *s, char **v, int max)
+{
+    int n = 0, depth = 0;
+    char *start = s;
+    for (char *p = s;; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')' && depth > 0)
+            depth--;
+        if (*p == '\0' || (*p == ',' && depth == 0)) {
+            int end = *p == '\0';
+            *p = '\0';
+            if (n == max)
+                return -1;
+            v[n++] = phx_trim(start);
+            if (end)
+                break;
+            start = p + 1;
+        }
+    }
+    return n;
+}
+
+/* Lever k from its specification. */
+static int sweep_lever(sweep *s, size_t k, const char *spec, phx_err *e)
+{
+    char *t = s->text[k] = phx_strdup(spec);
+    char *eq = strchr(t, '='), *dot = strchr(t, '.');
+    if (eq == NULL || eq == t || dot == NULL || dot > eq)
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary '%s': expected section.key=v1,v2,...", spec);
+    *eq = '\0';
+    s->key[k] = t;
+    int n = split_values(eq + 1, s->val[k], SWEEP_MAX_VALUES);
+    if (n <= 0)
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: expected 1 to 64 comma-separated values", t);
+    for (int i = 0; i < n; i++)
+        if (s->val[k][i][0] == '\0')
+            return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: an empty value", t);
+    s->n_val[k] = (size_t)n;
+    return PHX_OK;
+}
+
+int sweep_alloc(sweep **out, const char *const *specs, size_t n, phx_err *e)
+{
+    *out = NULL;
+    if (n == 0 || n > SWEEP_MAX_LEVERS)
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "a sweep has 1 to %d --vary options", SWEEP_MAX_LEVERS);
+    sweep *s = phx_calloc(1, sizeof *s);
+    s->n_points = 1;
+    int st = PHX_OK;
+    for (size_t k = 0; st == PHX_OK && k < n; k++) {
+        s->n_levers = k + 1;
+        st = sweep_lever(s, k, specs[k], e);
+        s->n_points *= st == PHX_OK ? s->n_val[k] : 1;
+        if (st == PHX_OK && s->n_points > SWEEP_MAX_POINTS)
+            st = phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "the grid has more than %d points", SWEEP_MAX_POINTS);
+    }
+    if (st != PHX_OK) {
+        sweep_free(s);
+        return st;
+    }
+    s->grid = phx_calloc(s->n_points * n, sizeof *s->grid);
+    for (size_t p = 0; p < s->n_points; p++) {
+        size_t rest = p;
+        for (size_t k = n; k-- > 0;) {            /* last lever varies fastest */
+            s->grid[p * n + k] = s->val[k][rest % s->n_val[k]];
+            rest /= s->n_val[k];
+        }
+    }
+    *out = s;
+    return PHX_OK;
+}
+
+void sweep_free(sweep *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t k = 0; k < s->n_levers; k++)
+        free(s->text[k]);
+    free(s->grid);
+    free(s);
+}
+
+size_t sweep_n_points(const sweep *s) { return s->n_points; }
+size_t sweep_n_levers(const sweep *s) { return s->n_levers; }
+const char *const *sweep_keys(const sweep *s) { return s->key; }
+const char *const *sweep_values(const sweep *s) { return s->grid; }
+
+const char *sweep_value(const sweep *s, size_t p, size_t k)
+{
+    return s->grid[p * s->n_levers + k];
+}
+
+void sweep_overrides(const sweep *s, size_t p, scenario_override *ov, size_t *n)
+{
+    for (size_t k = s->n_levers; k-- > 0;)      /* the order the command always used */
+        ov[(*n)++] = (scenario_override){ "--vary", s->key[k], sweep_value(s, p, k) };
+}
