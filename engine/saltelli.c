@@ -11,7 +11,9 @@
  * For chance the roles are: "A" = A', "B" = B, "A_B" = A (B and A share the stream only), so the
  * same two estimators give its first-order and total indices:
  *   S1_chance = mean f(B)(f(A) - f(A')) / V,   ST_chance = mean (f(A) - f(A'))^2 / 2V,
- * where ST_chance is the share of variance left at fixed inputs, E[Var(Y | x)] / V. */
+ * where ST_chance is the share of variance left at fixed inputs, E[Var(Y | x)] / V.
+ * f(B) is centred on the mean of the resample in every S1 product (the expectation is the same,
+ * since E[f(A_B^i) - f(A)] = 0, but a metric with a large mean no longer swamps the estimate). */
 #include "sens_impl.h"
 
 #include <math.h>
@@ -75,7 +77,7 @@ static void sobol_indices(const double *f, size_t N, size_t k, const size_t *idx
         for (size_t n = 0; n < N; n++) {
             size_t j = idx[n];
             double d = fAB[j] - fa[j];
-            s1 += fB[j] * d;
+            s1 += (fB[j] - mean) * d;
             st += d * d;
         }
         S1[i] = V > 0 && isfinite(V) ? s1 / (double)N / V : NAN;
