@@ -58,6 +58,7 @@ static int parse_option(int c, char *arg, sens_args *a)
     case 'L': if (cli_positive_long("--levels", arg, &v)) return PHX_EINPUT; a->so.levels = (int)v; return PHX_OK;
     case 'Y': if (cli_positive_long("--year", arg, &v)) return PHX_EINPUT; a->so.year = (int)v; return PHX_OK;
     case 'R': a->format = arg; return PHX_OK;
+    case '2': a->so.second_order = 1; return PHX_OK;
     case 'G': return parse_group(arg, a);
     case 'T':
         for (char *m = strtok(arg, ","); m != NULL; m = strtok(NULL, ",")) {
@@ -88,6 +89,7 @@ static int parse_args(int argc, char **argv, sens_args *a)
         { "group", required_argument, NULL, 'G' }, { "metric", required_argument, NULL, 'T' },
         { "year", required_argument, NULL, 'Y' }, { "format", required_argument, NULL, 'R' },
         { "bootstrap", required_argument, NULL, 'B' }, { "levels", required_argument, NULL, 'L' },
+        { "second-order", no_argument, NULL, '2' },
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);

@@ -26,7 +26,8 @@
 #define SOBOL_MAX_DIM 40      /* gsl_qrng_sobol */
 
 typedef struct sobol_state {
-    size_t k, N, R;           /* factors, base samples, rows per base sample (k + 3) */
+    size_t k, N, R;           /* factors, base samples, rows per base sample (k + 3; 2k + 3 with S2) */
+    int s2;                   /* second-order indices: the rows B_A^i too */
     double *pts;              /* [N x 2k]: A_j then B_j, shifted, in (0, 1) */
 } sobol_state;
 
@@ -44,6 +45,10 @@ static void sobol_unit(const sens *s, size_t row, double *u)
     memcpy(u, t == 1 ? b : a, q->k * sizeof *u);
     if (t >= 2 && t < 2 + q->k)
         u[t - 2] = b[t - 2];
+    if (q->s2 && t >= 2 + q->k && t < 2 + 2 * q->k) {    /* B_A^i: B with coordinate i from A */
+        memcpy(u, b, q->k * sizeof *u);
+        u[t - 2 - q->k] = a[t - 2 - q->k];
+    }
 }
 
 static uint32_t sobol_stream(const sens *s, size_t row)
@@ -54,11 +59,12 @@ static uint32_t sobol_stream(const sens *s, size_t row)
 }
 
 /* S1[0..k] and ST[0..k] (k: chance) of one metric-year from f [R x N] (row t of base sample j at
- * f[t * N + j]: 0 A, 1 B, 2.. A_B^i, R-1 A'), over the base samples idx[0..N-1]. */
-static void sobol_indices(const double *f, size_t N, size_t k, const size_t *idx, double *S1,
-                          double *ST, double *var)
+ * f[t * N + j]: 0 A, 1 B, 2.. A_B^i, (2 + k.. B_A^i,) R-1 A'), over the base samples
+ * idx[0..N-1]; the mean and variance of f(A), f(B) in mv[0], mv[1]. */
+static void sobol_indices(const double *f, size_t N, size_t k, size_t R, const size_t *idx,
+                          double *S1, double *ST, double *mv)
 {
-    const double *fA = f, *fB = f + N, *fA2 = f + (k + 2) * N;
+    const double *fA = f, *fB = f + N, *fA2 = f + (R - 1) * N;
     double sum = 0, ss = 0;
     for (size_t n = 0; n < N; n++)
         sum += fA[idx[n]] + fB[idx[n]];
@@ -68,8 +74,8 @@ static void sobol_indices(const double *f, size_t N, size_t k, const size_t *idx
         ss += a * a + b * b;
     }
     double V = N > 0 ? ss / (2.0 * (double)N - 1) : NAN;
-    if (var)
-        *var = V;
+    mv[0] = mean;
+    mv[1] = V;
     for (size_t i = 0; i <= k; i++) {
         const double *fAB = i < k ? f + (2 + i) * N : fA;   /* chance: A' in A's role */
         const double *fa = i < k ? fA : fA2;
@@ -96,11 +102,13 @@ static void sobol_cell(const sens *s, size_t c, sens_result *r, double *f, size_
             f[t * N + j] = sens_y(s, c, j * q->R + t);
     for (size_t j = 0; j < N; j++)
         idx[j] = j;
-    sobol_indices(f, N, q->k, idx, r->S1 + at, r->ST + at, &r->variance[c]);
+    double mv[2];
+    sobol_indices(f, N, q->k, q->R, idx, r->S1 + at, r->ST + at, mv);
+    r->variance[c] = mv[1];
     double *b1 = boot, *bt = boot + B * K, *s1 = bt + B * K, *st = s1 + K;
     for (size_t b = 0; b < B; b++) {
         sens_resample(s, rng, b, N, idx);
-        sobol_indices(f, N, q->k, idx, s1, st, NULL);
+        sobol_indices(f, N, q->k, q->R, idx, s1, st, mv);
         for (size_t i = 0; i < K; i++) {
             b1[i * B + b] = s1[i];
             bt[i * B + b] = st[i];
@@ -112,6 +120,51 @@ static void sobol_cell(const sens *s, size_t c, sens_result *r, double *f, size_
     }
 }
 
+/* Second-order indices S2[K x K] (Saltelli 2002, Comput. Phys. Commun. 145, 280-297, eq. 12,
+ * centred like S1): V_il = mean (f(B_A^i) - m)(f(A_B^l) - m) - (f(A) - m)(f(B) - m), S2 = V_il / V
+ * - S1_i - S1_l, for factors i < l (symmetric; NaN on the diagonal and for chance). */
+static void sobol_s2(const double *f, size_t N, size_t k, size_t R, const size_t *idx, double *S1,
+                     double *ST, double *S2)
+{
+    size_t K = k + 1;
+    double mv[2];
+    sobol_indices(f, N, k, R, idx, S1, ST, mv);
+    for (size_t i = 0; i < K * K; i++)
+        S2[i] = NAN;
+    const double *fA = f, *fB = f + N;
+    for (size_t i = 0; i < k; i++)
+        for (size_t l = i + 1; l < k; l++) {
+            const double *fBA = f + (2 + k + i) * N, *fAB = f + (2 + l) * N;
+            double sum = 0;
+            for (size_t n = 0; n < N; n++) {
+                size_t j = idx[n];
+                sum += (fBA[j] - mv[0]) * (fAB[j] - mv[0]) - (fA[j] - mv[0]) * (fB[j] - mv[0]);
+            }
+            double v = mv[1] > 0 && isfinite(mv[1]) ? sum / (double)N / mv[1] - S1[i] - S1[l] : NAN;
+            S2[i * K + l] = S2[l * K + i] = v;
+        }
+}
+
+/* One metric-year's S2 and their bootstrap intervals (f already gathered by sobol_cell). */
+static void sobol_cell_s2(const sens *s, size_t c, sens_result *r, const double *f, size_t *idx,
+                          double *boot, gsl_rng *rng)
+{
+    const sobol_state *q = s->state;
+    size_t N = q->N, K = q->k + 1, KK = K * K, B = s->o.n_boot, at = c * KK;
+    double *s1 = boot + B * KK, *st = s1 + K, *s2 = st + K;
+    for (size_t j = 0; j < N; j++)
+        idx[j] = j;
+    sobol_s2(f, N, q->k, q->R, idx, s1, st, r->S2 + at);
+    for (size_t b = 0; b < B; b++) {
+        sens_resample(s, rng, b, N, idx);
+        sobol_s2(f, N, q->k, q->R, idx, s1, st, s2);
+        for (size_t i = 0; i < KK; i++)
+            boot[i * B + b] = s2[i];
+    }
+    for (size_t i = 0; i < KK; i++)
+        sens_percentile(boot + i * B, B, s->o.level, &r->S2_lower[at + i], &r->S2_upper[at + i]);
+}
+
 static void sobol_estimate(const sens *s, sens_result *r, int threads)
 {
     const sobol_state *q = s->state;
@@ -121,11 +174,15 @@ static void sobol_estimate(const sens *s, sens_result *r, int threads)
     {
         double *f = phx_malloc(q->R * q->N * sizeof *f);
         size_t *idx = phx_malloc(q->N * sizeof *idx);
-        double *boot = phx_malloc((2 * B * K + 2 * K) * sizeof *boot);
+        size_t nb = q->s2 ? B * K * K + 2 * K + K * K : 2 * B * K + 2 * K;
+        double *boot = phx_malloc(nb * sizeof *boot);
         gsl_rng *rng = gsl_rng_alloc(rng_philox);
 #pragma omp for schedule(dynamic, 1)
-        for (size_t c = 0; c < s->n_cells; c++)
+        for (size_t c = 0; c < s->n_cells; c++) {
             sobol_cell(s, c, r, f, idx, boot, rng);
+            if (q->s2)
+                sobol_cell_s2(s, c, r, f, idx, boot, rng);
+        }
         gsl_rng_free(rng);
         free(boot);
         free(idx);
@@ -187,7 +244,8 @@ int sens_sobol_init(sens *s, phx_err *e)
     sobol_state *q = phx_calloc(1, sizeof *q);
     q->k = k;
     q->N = s->o.N;
-    q->R = k + 3;
+    q->s2 = s->o.second_order;
+    q->R = q->s2 ? 2 * k + 3 : k + 3;
     sobol_points(q, s->sc->seed);
     s->state = q;
     s->ops = &sobol_ops;

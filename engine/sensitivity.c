@@ -313,6 +313,7 @@ static sens_result *result_new(const sens *s)
     r->n_year = s->n_year;
     r->n_factor = s->fs->k + s->ops->extra_factors;
     r->rows = s->rows;
+    r->second_order = s->o.method == SENS_SOBOL && s->o.second_order;
     r->year_chosen = s->o.year ? s->o.year : s->o.method == SENS_TORNADO ? sc->year_last : 0;
     r->metric = phx_malloc((r->n_metric ? r->n_metric : 1) * sizeof *r->metric);
     memcpy(r->metric, s->metric, r->n_metric * sizeof *r->metric);
@@ -335,6 +336,11 @@ static void result_arrays(sens_result *r)
         for (size_t i = 0; i < 6; i++)
             *sobol[i] = nan_array(n);
         r->variance = nan_array(r->n_metric * r->n_year);
+        if (r->second_order) {
+            r->S2 = nan_array(n * r->n_factor);
+            r->S2_lower = nan_array(n * r->n_factor);
+            r->S2_upper = nan_array(n * r->n_factor);
+        }
     } else if (r->method == SENS_MORRIS) {
         for (size_t i = 0; i < 5; i++)
             *morris[i] = nan_array(n);
@@ -359,6 +365,7 @@ void sens_result_free(sens_result *r)
     if (r == NULL)
         return;
     double *a[] = { r->S1, r->S1_lower, r->S1_upper, r->ST, r->ST_lower, r->ST_upper, r->variance,
+                    r->S2, r->S2_lower, r->S2_upper,
                     r->mu_star, r->mu_star_lower, r->mu_star_upper, r->sigma, r->mu, r->low,
                     r->high, r->swing, r->p_low, r->p_high, r->p_swing, r->base, r->p_base };
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)

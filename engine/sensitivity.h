@@ -70,6 +70,7 @@ typedef struct sens_options {
     size_t n_boot;         /* bootstrap resamples for intervals; 0: 1000 */
     double level;          /* of every interval; 0: 0.95 */
     int levels;            /* morris: grid levels p (even, >= 2); 0: 4 */
+    int second_order;      /* sobol: also S2 (the rows B_A^i: N (2k + 3) runs) */
     int year;              /* calendar year to analyse, or 0: every year (tornado: the last) */
     const int *metrics;    /* model metric indices to analyse; NULL: every metric */
     size_t n_metrics;
@@ -115,9 +116,11 @@ typedef struct sens_result {
     int year_chosen;           /* the year asked for, or 0 */
     char **factor;             /* names; sobol: the last is "chance" */
     size_t rows;               /* model runs */
+    int second_order;          /* S2 computed */
     /* sobol */
     double *S1, *S1_lower, *S1_upper, *ST, *ST_lower, *ST_upper;
     double *variance;          /* [metric][year]: total variance of the metric */
+    double *S2, *S2_lower, *S2_upper;   /* with second_order: [metric][year][factor][factor] */
     /* morris */
     double *mu_star, *mu_star_lower, *mu_star_upper, *sigma, *mu;
     /* tornado: [metric][factor], base and p_base [metric] */

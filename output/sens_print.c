@@ -42,6 +42,19 @@ static void csv_row(FILE *out, const sens_result *r, const scenario *sc, size_t 
     csv_num(out, hi, 1);
 }
 
+/* S2 rows of metric-year (m, y): factor "a:b" for every pair a < b of the scenario's factors. */
+static void csv_s2(FILE *out, const sens_result *r, const scenario *sc, size_t m, size_t y)
+{
+    size_t K = r->n_factor, at = (m * r->n_year + y) * K * K;
+    for (size_t i = 0; i + 1 < K; i++)
+        for (size_t l = i + 1; l + 1 < K; l++) {
+            char pair[256];
+            snprintf(pair, sizeof pair, "%s:%s", r->factor[i], r->factor[l]);
+            size_t a = at + i * K + l;
+            csv_row(out, r, sc, m, y, pair, "S2", r->S2[a], r->S2_lower[a], r->S2_upper[a]);
+        }
+}
+
 static void print_csv(const sens_result *r, const scenario *sc, FILE *out)
 {
     fputs("method,metric,year,factor,index,value,lower,upper\n", out);
@@ -73,6 +86,8 @@ static void print_csv(const sens_result *r, const scenario *sc, FILE *out)
                     }
                 }
             }
+            if (r->S2)
+                csv_s2(out, r, sc, m, y);
         }
 }
 

@@ -100,6 +100,17 @@ static int sens_write_data(const h5_writer *w, hid_t g, const sens_result *r, co
     for (size_t i = 0; st == PHX_OK && i < n; i++)
         st = h5w_summary_dataset(w, g, ds[i].name, tornado ? 2 : 3, dims, scales, ds[i].data,
                                  ds[i].long_name, e);
+    hsize_t d4[4] = { r->n_metric, r->n_year, r->n_factor, r->n_factor };
+    hid_t s4[4] = { sc[0], sc[1], sc[2], sc[2] };
+    if (st == PHX_OK && r->S2)
+        st = h5w_summary_dataset(w, g, "S2", 4, d4, s4, r->S2, "second-order index (Saltelli 2002); "
+                                 "NaN on the diagonal and for chance", e);
+    if (st == PHX_OK && r->S2)
+        st = h5w_summary_dataset(w, g, "S2_lower", 4, d4, s4, r->S2_lower,
+                                 "S2, lower end of the bootstrap interval", e);
+    if (st == PHX_OK && r->S2)
+        st = h5w_summary_dataset(w, g, "S2_upper", 4, d4, s4, r->S2_upper,
+                                 "S2, upper end of the bootstrap interval", e);
     if (st == PHX_OK && tornado)
         st = h5w_summary_dataset(w, g, "base", 1, dims, scales, r->base,
                                  "mean with every factor at its median", e);

@@ -101,6 +101,14 @@ def options(tmp):
             "--factor", "ishigami.a=uniform(6, 8)", "--group", "xs=ishigami.x1,ishigami.x3")
     fs = sorted({k[2] for k in rows_of(p.stdout)})
     check(fs == sorted(["ishigami.a", "xs", "ishigami.x2", "chance"]), f"--factor and --group: {fs}")
+    out = os.path.join(tmp, "second.h5")
+    p = run("sensitivity", ISH, "-N", "1024", "-o", out, "--format", "csv", "--second-order")
+    rows = rows_of(p.stdout)
+    s13 = rows[("y", 2021, "ishigami.x1:ishigami.x3", "S2")]
+    check(abs(s13[0] - 0.2437) < 0.06 and s13[1] <= s13[0] <= s13[2], f"S2 x1:x3 {s13}")
+    ds = xr.open_dataset(out, group="sensitivity/sobol", engine="h5netcdf")
+    check(ds.S2.shape == (1, 1, 4, 4) and ds.S2.dims[:2] == ("metric", "year"), f"S2 {ds.S2.dims}")
+    check(abs(ds.S2.values[0, 0, 0, 2] - s13[0]) < 1e-9, "S2: csv = hdf5")
     p = run("sensitivity", ISH, "-N", "16", "-o", os.path.join(tmp, "y.h5"), "--format", "md",
             "--year", "2021", "--metric", "y")
     check("| factor |" in p.stdout and "chance (随机性)" in p.stdout, "markdown table")

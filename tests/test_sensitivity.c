@@ -207,6 +207,46 @@ static void test_g_function(void)
     scenario_free(sc);
 }
 
+/* Second-order indices. Ishigami: only x1 and x3 interact, S13 = ST3 = 0.2437, S12 = S23 = 0.
+ * G-function: S2_ij = V_i V_j / V. Asking for S2 changes no S1 or ST (the same rows, streams). */
+static void test_second_order(void)
+{
+    scenario *sc = load(&model_ishigami, "2021", NULL, 0);
+    sens_options o = { .method = SENS_SOBOL, .N = 4096, .second_order = 1 };
+    sens_result *r = analyse(sc, &o, 0, 0), *plain;
+    size_t K = r->n_factor;
+    CU_ASSERT_EQUAL_FATAL(K, 4);
+    CU_ASSERT_EQUAL(r->rows, 4096 * 9);
+    CU_ASSERT(fabs(r->S2[0 * K + 2] - 0.2437) < 0.03);
+    CU_ASSERT(within(0.2437, r->S2_lower[0 * K + 2], r->S2_upper[0 * K + 2]));
+    CU_ASSERT(within(0, r->S2_lower[0 * K + 1], r->S2_upper[0 * K + 1]));
+    CU_ASSERT(within(0, r->S2_lower[1 * K + 2], r->S2_upper[1 * K + 2]));
+    CU_ASSERT_EQUAL(r->S2[2 * K + 0], r->S2[0 * K + 2]);
+    CU_ASSERT(isnan(r->S2[0]) && isnan(r->S2[3 * K + 0]));
+    o.second_order = 0;
+    plain = analyse(sc, &o, 0, 0);
+    CU_ASSERT(memcmp(plain->S1, r->S1, K * sizeof *r->S1) == 0);
+    CU_ASSERT(memcmp(plain->ST_upper, r->ST_upper, K * sizeof *r->S1) == 0);
+    CU_ASSERT_PTR_NULL(plain->S2);
+    sens_result_free(plain);
+    sens_result_free(r);
+    scenario_free(sc);
+    double Vi[6], V = 1;
+    for (int i = 0; i < 6; i++) {
+        Vi[i] = 1 / (3 * (1 + g_a[i]) * (1 + g_a[i]));
+        V *= 1 + Vi[i];
+    }
+    V -= 1;
+    sc = load(&model_g, "2021", NULL, 0);
+    o = (sens_options){ .method = SENS_SOBOL, .N = 8192, .second_order = 1, .n_boot = 200 };
+    r = analyse(sc, &o, 0, 0);
+    for (int i = 0; i < 6; i++)
+        for (int l = i + 1; l < 6; l++)
+            CU_ASSERT(fabs(r->S2[i * 7 + l] - Vi[i] * Vi[l] / V) < 0.02);
+    sens_result_free(r);
+    scenario_free(sc);
+}
+
 /* y = 10 x1 + 5 x2 - x3 + 0 x4 + 0.9 eps, x ~ U(0,1), eps ~ N(0,1) from the model's stream:
  * V = (100 + 25 + 1) / 12 + 0.81 = 11.31; chance's share 0.81 / 11.31 = 0.0716 (S1 = ST: the
  * noise is additive), S1_x1 = (100/12) / 11.31 = 0.7368. */
@@ -367,7 +407,7 @@ static void test_thread_invariance(void)
     scenario *sc = load(&model_lin, "2021-2023", ov, 2);
     sens_method methods[] = { SENS_SOBOL, SENS_MORRIS, SENS_TORNADO };
     for (int k = 0; k < 3; k++) {
-        sens_options o = { .method = methods[k], .N = 300 };
+        sens_options o = { .method = methods[k], .N = 300, .second_order = k == 0 };
         sens_result *a = analyse(sc, &o, 1, 0), *b = analyse(sc, &o, 3, 37);
         size_t n = a->n_metric * a->n_year * a->n_factor;
         CU_ASSERT(same(a->S1, b->S1, n) && same(a->S1_lower, b->S1_lower, n) &&
@@ -375,6 +415,7 @@ static void test_thread_invariance(void)
         CU_ASSERT(same(a->mu_star, b->mu_star, n) && same(a->mu_star_upper, b->mu_star_upper, n) &&
                   same(a->sigma, b->sigma, n));
         CU_ASSERT(same(a->swing, b->swing, n) && same(a->p_swing, b->p_swing, n));
+        CU_ASSERT(same(a->S2, b->S2, n * a->n_factor) && same(a->S2_lower, b->S2_lower, n * a->n_factor));
         CU_ASSERT(a->S1 == NULL || !isnan(a->S1[0]));
         sens_result_free(a);
         sens_result_free(b);
@@ -387,6 +428,7 @@ int main(void)
     CU_TestInfo tests[] = {
         { "Ishigami: S1, ST inside the bootstrap intervals; intervals shrink with N", test_ishigami },
         { "G-function: the closed-form indices", test_g_function },
+        { "second-order indices: Ishigami, G-function", test_second_order },
         { "additive noise of known variance: the chance row is its share", test_noise_share },
         { "Morris: mu* and sigma of a linear model, ordering, interactions", test_morris },
         { "tornado of a linear model: the analytic swings and P(target)", test_tornado },
