@@ -9,20 +9,23 @@ xarray. Checks:
   threads;
 - Morris and tornado groups: their datasets and dimensions; the tornado's P(target met) swing;
 - --factor adds a factor, --group merges two, --metric and --year select;
-- every input error exits 2 with one line and writes nothing;
+- every input error exits 2 with one line and writes nothing; an interrupted run leaves nothing;
 - the 腾笼换鸟 plan-uncertain scenario runs (tiny N) with its 19 factors and the chance row.
 """
 import csv
 import io
 import math
 import os
+import signal
+import subprocess
 import tempfile
+import time
 
 import h5py
 import numpy as np
 import xarray as xr
 
-from phxtest import check, finish, run
+from phxtest import PHOENIX, check, finish, run
 
 ISH = os.path.abspath("scenarios/ishigami.ini")
 PU = os.path.abspath("scenarios/plan-uncertain.ini")
@@ -149,10 +152,22 @@ def plan(tmp):
         check(g.attrs["runs"] == 4 * 22, "N (k + 3) runs")
 
 
+def interrupted(tmp):
+    d = os.path.join(tmp, "int")
+    os.mkdir(d)
+    p = subprocess.Popen([PHOENIX, "sensitivity", PU, "-N", "512", "-o", os.path.join(d, "x.h5"),
+                          "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2)
+    p.send_signal(signal.SIGINT)
+    p.wait()
+    check(p.returncode != 0 and os.listdir(d) == [], f"interrupted: nothing left ({os.listdir(d)})")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     sobol_ishigami(tmp)
     morris_tornado(tmp)
     options(tmp)
     errors(tmp)
     plan(tmp)
+    interrupted(tmp)
 finish("t_sensitivity")
