@@ -28,6 +28,29 @@ static hid_t scale_i32(const h5_writer *w, hid_t g, const char *name, const int3
     return d;
 }
 
+/* A contiguous float64 dataset of any rank (the writer's own helper takes at most three
+ * dimensions; S2 has four), attached to `scales`, with a long_name. */
+static int dataset_f64(const h5_writer *w, hid_t g, const char *name, int rank, const hsize_t *dims,
+                       const hid_t *scales, const double *data, const char *long_name, phx_err *e)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL), d = -1;
+    if (space >= 0)
+        d = H5Dcreate2(g, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    h5u_close(space);
+    int st = PHX_OK;
+    if (d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        st = h5u_fail(e, w->path, "cannot write %s", name);
+    if (st == PHX_OK)
+        st = h5w_attach(w, d, name, scales, rank, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(d, "long_name", long_name, w->path, e);
+    if (st == PHX_OK && h5u_close_ok(d) < 0)
+        return h5u_fail(e, w->path, "cannot close %s", name);
+    if (st != PHX_OK)
+        h5u_close(d);
+    return st;
+}
+
 static int sens_attrs(const h5_writer *w, hid_t g, const scenario *sc, const sens_result *r,
                       phx_err *e)
 {
@@ -103,13 +126,13 @@ static int sens_write_data(const h5_writer *w, hid_t g, const sens_result *r, co
     hsize_t d4[4] = { r->n_metric, r->n_year, r->n_factor, r->n_factor };
     hid_t s4[4] = { sc[0], sc[1], sc[2], sc[2] };
     if (st == PHX_OK && r->S2)
-        st = h5w_summary_dataset(w, g, "S2", 4, d4, s4, r->S2, "second-order index (Saltelli 2002); "
+        st = dataset_f64(w, g, "S2", 4, d4, s4, r->S2, "second-order index (Saltelli 2002); "
                                  "NaN on the diagonal and for chance", e);
     if (st == PHX_OK && r->S2)
-        st = h5w_summary_dataset(w, g, "S2_lower", 4, d4, s4, r->S2_lower,
+        st = dataset_f64(w, g, "S2_lower", 4, d4, s4, r->S2_lower,
                                  "S2, lower end of the bootstrap interval", e);
     if (st == PHX_OK && r->S2)
-        st = h5w_summary_dataset(w, g, "S2_upper", 4, d4, s4, r->S2_upper,
+        st = dataset_f64(w, g, "S2_upper", 4, d4, s4, r->S2_upper,
                                  "S2, upper end of the bootstrap interval", e);
     if (st == PHX_OK && tornado)
         st = h5w_summary_dataset(w, g, "base", 1, dims, scales, r->base,
