@@ -38,6 +38,13 @@ static const char usage_text[] =
     "              [--format table|csv] [run options]\n"
     "      The fund's contribution rate (or initial capital) that keeps it solvent, or with\n"
     "      --require reaches those targets, with probability >= Q; writes /fund (default fund.h5).\n"
+    "  phoenix sensitivity SCENARIO.ini [--method sobol|morris|tornado] [-N BASE]\n"
+    "              [--factor section.key=DIST ...] [--group NAME=key,key ...] [--metric M ...]\n"
+    "              [--year Y] [--second-order] [--bootstrap B] [--levels P]\n"
+    "              [--format table|csv|md] [run options]\n"
+    "      Which of the scenario's distribution-valued keys drive each metric, and how much is\n"
+    "      the model's own chance: Sobol' indices (default), Morris screening or a tornado;\n"
+    "      writes /sensitivity/<method> (default sensitivity.h5). docs/sensitivity.md.\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
     "  phoenix params [MODEL] [--format table|md]\n"
@@ -349,17 +356,18 @@ int main(int argc, char **argv)
         printf("phoenix %s (git %s%s)\n", PHX_VERSION, PHX_GIT_SHA1, cluster_enabled() ? "; mpi" : "");
         return PHX_OK;
     }
-    if (!strcmp(cmd, "run") || !strcmp(cmd, "sweep")) {
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "sweep") || !strcmp(cmd, "sensitivity")) {
         phx_err e = { 0 };
         if (cluster_init(&e))     /* MPI build: every rank runs its part (engine/cluster.h) */
             return cli_report(&e);
         char *cl = join_args(argc, argv);
-        int st = (!strcmp(cmd, "run") ? cli_run : cli_sweep)(argc - 1, argv + 1, cl);
+        int st = (!strcmp(cmd, "run") ? cli_run : !strcmp(cmd, "sweep") ? cli_sweep
+                                                                          : cli_sensitivity)(argc - 1, argv + 1, cl);
         free(cl);
         cluster_finalize();
         return st;
     }
-    if (cluster_launched()) {     /* under mpirun only run and sweep share out the work */
+    if (cluster_launched()) {     /* under mpirun only run, sweep and sensitivity share out the work */
         phx_err e = { 0 };
         int st = cluster_init(&e);
         if (st == PHX_OK)

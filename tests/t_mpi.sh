@@ -103,5 +103,13 @@ expect_error "failed write on rank 0" 1 "File too large" \
     -x FSIZE --mca btl self,tcp $R ok.ini -n 1000000 --threads 1 -o r.h5
 unset FSIZE
 
+# sensitivity: the design rows split across ranks, rank 0 estimates: the same indices (issue 11).
+"$PHOENIX" sensitivity scenarios/ishigami.ini -N 256 --block 100 -o "$d/s1.h5" --quiet \
+    --format csv >"$d/s1.csv" || fail "serial sensitivity"
+$MPIRUN -n 3 "$PHOENIX" sensitivity scenarios/ishigami.ini -N 256 --block 100 -o "$d/s3.h5" \
+    --quiet --format csv >"$d/s3.csv" 2>"$d/log" || fail "sensitivity on 3 ranks ($(cat "$d/log"))"
+cmp -s "$d/s1.csv" "$d/s3.csv" || fail "sensitivity: the CSV of 3 ranks differs"
+h5diff "$d/s1.h5" "$d/s3.h5" /sensitivity/sobol >/dev/null || fail "sensitivity: 3 ranks differ"
+
 [ "$fails" -eq 0 ] && echo "t_mpi: all checks passed"
 exit "$fails"
