@@ -46,5 +46,8 @@ int cli_sweep(int argc, char **argv, const char *command_line);
 /* `phoenix fund` (cli/fund.c), with main's argc and argv (argv[1] is "fund"): it records the
  * whole command line itself. */
 int cli_fund(int argc, char **argv);
+/* `phoenix report` and `phoenix plot` (cli/report.c), with argv[0] the command's name. */
+int cli_report_html(int argc, char **argv);
+int cli_plot(int argc, char **argv);
 
 #endif
