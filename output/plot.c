@@ -273,16 +273,22 @@ void plot_whisker(double x, double lo, double hi, int horizontal, int pc)
 void plot_hframe(size_t n, const char *const *labels, double x0, double x1, const char *xlab,
                  const char *title)
 {
-    char a[512], t[512];
+    char a[512], tt[1024];
     plot_esc(xlab, a, sizeof a);
-    plot_esc(title, t, sizeof t);
-    plvpor(0.50, 0.96, 0.12, 0.90);
+    plot_esc(title, tt, sizeof tt);
+    PLFLT sx0, sx1, sy0, sy1;      /* the page in mm: margins of fixed size whatever its height */
+    plgspa(&sx0, &sx1, &sy0, &sy1);
+    double hmm = sy1 - sy0 > 1 ? sy1 - sy0 : 1, b = fmin(0.45, 27.0 / hmm), t = 1 - fmin(0.3, 11.0 / hmm);
+    plvpor(0.02, 0.98, b, t);     /* the title over the whole width: labels take the left half */
+    plot_color(PC_INK);
+    plmtex("t", 1.5, 0.5, 0.5, tt);
+    plvpor(0.50, 0.96, b, t);
     plwind(x0, x1, -0.6, (double)n - 0.4);
     plot_color(PC_GRID);
     plbox("g", 0, 0, "", 0, 0);
     plot_color(PC_INK);
     plbox("bcnst", 0, 0, "bc", 0, 0);
-    pllab(a, "", t);
+    pllab(a, "", "");
     for (size_t i = 0; i < n; i++) {
         char l[512];
         plot_esc(labels[i], l, sizeof l);
@@ -323,9 +329,12 @@ void plot_legend(size_t n, const char *const *text, const int *is_line, const in
         plot_esc(text[i], esc[i], sizeof esc[i]);
         t[i] = esc[i];
     }
-    PLFLT w, h;
+    PLFLT w, h, vx0, vx1, vy0, vy1, sx0, sx1, sy0, sy1;
+    plgvpd(&vx0, &vx1, &vy0, &vy1);   /* 11 mm below the axis, whatever the chart's height */
+    plgspa(&sx0, &sx1, &sy0, &sy1);
+    double vh = (vy1 - vy0) * (sy1 - sy0), off = vh > 1 ? 11.0 / vh : 0.14;
     plot_color(PC_INK);
-    pllegend(&w, &h, 0, PL_POSITION_BOTTOM | PL_POSITION_OUTSIDE, 0, 0.14, 0.05,
+    pllegend(&w, &h, 0, PL_POSITION_BOTTOM | PL_POSITION_OUTSIDE, 0, off, 0.05,
              PC_BG, PC_INK, 1, (PLINT)((n + 1) / 2), 2, (PLINT)n, opt, 0.8, 0.9, 1.5, 0, tcol, t, col, pat,
              bs, blw, col, lsty, lw, NULL, NULL, NULL, NULL);
 }

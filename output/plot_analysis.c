@@ -15,6 +15,11 @@ int chart_panels_height(size_t n_panels)
     return 270 * (int)(rows > 0 ? rows : 1);
 }
 
+int chart_hbar_height(size_t rows)
+{
+    return 110 + 30 * (int)rows;
+}
+
 /* The metrics of comparison `c` shown: those with a target in `a`, else the first PANELS_MAX. */
 static size_t cmp_metrics(const rpt_file *f, const rpt_comparison *c, size_t **idx)
 {

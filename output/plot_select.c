@@ -146,7 +146,7 @@ static int resolve(const rpt_file *f, const plot_request *rq, const struct chart
         for (size_t k = 0; k < ns; k++)
             nt += d->fn == chart_pbetter || !isnan(f->sc[a->s].metric[idx[k]].target);
         free(idx);
-        *h = 80 + 34 * (int)(nt < 12 || d->fn == chart_ptarget ? nt : 12);
+        *h = chart_hbar_height(nt < 12 || d->fn == chart_ptarget ? nt : 12);
     }
     if (d->fn == chart_districts)
         *h = chart_districts_height(&f->sc[a->s]);
@@ -158,7 +158,7 @@ static int resolve(const rpt_file *f, const plot_request *rq, const struct chart
         free(idx);
     } else if (d->need >= N_SOBOL) {
         const rpt_sens *s = f->sens[d->need == N_SOBOL ? 0 : d->need == N_MORRIS ? 1 : 2];
-        *h = 90 + 34 * (int)s->nf;
+        *h = chart_hbar_height(s->nf);
     }
     return PHX_OK;
 }

@@ -20,6 +20,8 @@ static const char page_style[] =
     "th{background:#f0f4fa}"
     "figure{margin:1em 0;display:inline-block;vertical-align:top;max-width:100%}"
     "figure svg{max-width:100%;height:auto;display:block}"
+    ".grid{display:grid;grid-template-columns:1fr 1fr;gap:0 1em}.grid figure{margin:.4em 0}"
+    ".grid figure svg{width:100%}"
     "figcaption{font-size:.85em;color:#555;max-width:640px}"
     ".absent{color:#8a5a00;background:#fff7e6;border-left:4px solid #e0a030;padding:.4em .8em}"
     ".question{background:#f3f7fc;border-left:4px solid #14468c;padding:.5em .9em}"
@@ -187,18 +189,20 @@ static void scenario_section(rpt_page *p, size_t i)
         page_absent(p, "targets", rpt_t(p->lang, T_NO_TARGETS));
     } else {
         targets_table(p, s, 1);
-        page_figure(p, "ptarget", s->name, 900, 80 + 34 * (int)nt, chart_ptarget, &a, NULL);
+        page_figure(p, "ptarget", s->name, 900, chart_hbar_height(nt), chart_ptarget, &a, NULL);
     }
     char h[600];
     snprintf(h, sizeof h, "%s: %s", rpt_t(p->lang, T_FAN), nt ? rpt_t(p->lang, T_TARGETS) : rpt_t(p->lang, T_METRIC));
     page_h(p, 3, NULL, h);
     size_t n = rpt_shown_metrics(s, &idx);
+    rpt_buf_add(&p->b, "<div class=\"grid\">\n", 19);
     for (size_t k = 0; k < n && k < 12; k++) {
         a.m = idx[k];
         char key[600];
         snprintf(key, sizeof key, "%s/%s", s->name, s->metric[idx[k]].name);
         page_figure(p, "fan", key, 430, 330, chart_fan, &a, NULL);
     }
+    rpt_buf_add(&p->b, "</div>\n", 7);
     free(idx);
     page_h(p, 3, NULL, rpt_t(p->lang, T_DISTRICTS));
     if (s->group_dim == NULL || s->n_gm == 0 || s->ng == 0)

@@ -33,7 +33,7 @@ static void comparison(rpt_page *p, size_t ci)
     }
     rpt_buf_add(&p->b, "</table>\n", 9);
     plot_arg arg = { p->f, ci, 0, 0 };
-    page_figure(p, "pbetter", c->name, 900, 80 + 30 * (int)(n < 12 ? n : 12), chart_pbetter, &arg, NULL);
+    page_figure(p, "pbetter", c->name, 900, chart_hbar_height(n < 12 ? n : 12), chart_pbetter, &arg, NULL);
     page_figure(p, "compare", c->name, 900, chart_panels_height(chart_compare_panels(p->f, ci)),
                 chart_compare, &arg, NULL);
     free(idx);
@@ -133,7 +133,7 @@ static void sensitivity(rpt_page *p)
         size_t *idx = phx_calloc(s->nm + 1, sizeof *idx), n = sens_metrics(p->f, s, idx);
         for (size_t i = 0; i < n; i++) {
             plot_arg a = { p->f, 0, idx[i], 0 };
-            page_figure(p, chart[k], s->metric[idx[i]], 640, 90 + 34 * (int)s->nf, fn[k], &a, NULL);
+            page_figure(p, chart[k], s->metric[idx[i]], 900, chart_hbar_height(s->nf), fn[k], &a, NULL);
         }
         free(idx);
     }

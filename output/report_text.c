@@ -72,8 +72,8 @@ static const char *const words[T_COUNT][2] = {
     [T_SHARE] = { "比例", "share" },
     [T_ZERO] = { "零", "zero" },
     [T_NEVER] = { "从不", "never" },
-    [T_LOW] = { "低(10%分位)", "low (10% quantile)" },
-    [T_HIGH] = { "高(90%分位)", "high (90% quantile)" },
+    [T_LOW] = { "10%分位", "at 10%" },
+    [T_HIGH] = { "90%分位", "at 90%" },
 };
 
 /* "zh / en" labels for both languages live in a small ring of buffers. */

@@ -216,6 +216,7 @@ void chart_ptarget(plot_ctx *c, const void *arg);
 void chart_districts(plot_ctx *c, const void *arg);
 int chart_districts_height(const rpt_scenario *s);   /* points */
 int chart_panels_height(size_t n_panels);            /* two panels a row */
+int chart_hbar_height(size_t rows);                  /* a chart of horizontal bars */
 size_t chart_compare_panels(const rpt_file *f, size_t comparison);
 /* The sweep metrics shown (indices into sweep->metric, idx has room for nm): with a target,
  * else the first few. */

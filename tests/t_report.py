@@ -301,6 +301,8 @@ def check_plot(tmp, full, plain):
     with open(pdf, "rb") as f:
         b = f.read()
         check(b.startswith(b"%PDF-") and b.rstrip().endswith(b"%%EOF"), "plot writes a whole PDF")
+        check(re.search(rb"/BaseFont /[A-Z]{6}\+NotoSansCJK", b) is not None,
+              "the PDF embeds Noto Sans CJK (Chinese labels have glyphs)")
     run("plot", plain, "fund-fan", "-o", os.path.join(tmp, "n.svg"), expect=2)
     run("plot", plain, "nosuch", "-o", os.path.join(tmp, "n.svg"), expect=2)
     run("plot", plain, "fan", "--metric", "nosuch", "-o", os.path.join(tmp, "n.svg"), expect=2)
