@@ -214,6 +214,13 @@ void plot_frame(double x0, double x1, double y0, double y1, const char *xlab, co
     pllab(a, b, t);
 }
 
+void plot_mtex(const char *side, double disp, double pos, double just, const char *s)
+{
+    char t[512];
+    plot_esc(s, t, sizeof t);
+    plmtex(side, disp, pos, just, t);
+}
+
 void plot_text(double x, double y, double just, const char *s)
 {
     char t[512];

@@ -59,7 +59,7 @@ static void compare_panel(plot_ctx *c, const rpt_file *f, const rpt_comparison *
     plot_panel(pi, np, 0.14, 0.96, 0.22, 0.86);
     plot_frame(x[0] - 0.2, x[nx - 1] + 0.2, y0, y1, rpt_t(c->lang, T_YEAR), a->metric[m].unit, label, 1);
     plot_color(PC_INK);
-    plmtex("t", -1.3, 0.03, 0.0, pb);
+    plot_mtex("t", -1.3, 0.03, 0.0, pb);
     double zx[2] = { x[0] - 1, x[nx - 1] + 1 }, zy[2] = { 0, 0 };
     plot_line(2, zx, zy, PC_INK, 2, 1);
     plot_band(nx, x, lo, hi, PC_BAND1);
@@ -125,27 +125,37 @@ void chart_pbetter(plot_ctx *c, const void *arg)
 
 /* ---- sweeps ----------------------------------------------------------------------------------- */
 
-/* The distinct values of lever l in grid order; their x positions (numbers when every value is
- * one, else 0, 1, ...); each point's value index. Returns the count. */
-static size_t lever_values(const rpt_sweep *w, size_t l, const char **vals, double *x, size_t *of)
+/* One lever's axis: its distinct values in grid order, their x positions (the numbers when
+ * every value is one, else 0, 1, ...), and each grid point's value index. */
+typedef struct lever_axis {
+    size_t nv;
+    const char **vals;
+    double *x;
+    size_t *of;
+    int numeric;
+} lever_axis;
+
+static void lever_values(const rpt_sweep *w, size_t l, lever_axis *ax)
 {
-    size_t n = 0;
-    int numeric = 1;
+    ax->nv = 0;
+    ax->numeric = 1;
+    ax->vals = phx_calloc(w->np + 1, sizeof *ax->vals);
+    ax->x = phx_calloc(w->np + 1, sizeof *ax->x);
+    ax->of = phx_calloc(w->np + 1, sizeof *ax->of);
     for (size_t p = 0; p < w->np; p++) {
         const char *v = w->value[p * w->nl + l] ? w->value[p * w->nl + l] : "";
         size_t k = 0;
-        while (k < n && strcmp(vals[k], v) != 0)
+        while (k < ax->nv && strcmp(ax->vals[k], v) != 0)
             k++;
-        if (k == n) {
-            vals[n] = v;
-            numeric &= phx_parse_double(v, &x[n]) == 0;
-            n++;
+        if (k == ax->nv) {
+            ax->vals[ax->nv] = v;
+            ax->numeric &= phx_parse_double(v, &ax->x[ax->nv]) == 0;
+            ax->nv++;
         }
-        of[p] = k;
+        ax->of[p] = k;
     }
-    for (size_t k = 0; !numeric && k < n; k++)
-        x[k] = (double)k;
-    return n;
+    for (size_t k = 0; !ax->numeric && k < ax->nv; k++)
+        ax->x[k] = (double)k;
 }
 
 /* The sweep's metrics shown: those with a target, else the first PANELS_MAX. */
@@ -179,34 +189,38 @@ static void main_effect(const rpt_sweep *w, const double *v, size_t m, const siz
     }
 }
 
-static void sweep_panel(plot_ctx *c, const rpt_file *f, size_t l, size_t m, const double *x,
-                        size_t nv, const size_t *of, int pc, int which, size_t pi, size_t np)
+static void sweep_panel(plot_ctx *c, const rpt_file *f, size_t l, size_t m, const lever_axis *ax,
+                        int which, size_t pi, size_t np)
 {
     const rpt_sweep *w = f->sweep;
+    size_t nv = ax->nv;
     double *y = phx_malloc((nv + 1) * sizeof *y);
-    main_effect(w, which ? w->p : w->mean, m, of, nv, y);
+    main_effect(w, which ? w->p : w->mean, m, ax->of, nv, y);
     const rpt_metric *d = rpt_find_metric(f, w->metric[m]);
-    char name[400];
+    char name[400], label[512];
     snprintf(name, sizeof name, "sweep/%s/%s/%s", w->lever[l], w->metric[m], which ? "p_target" : "mean");
-    plot_series(c, name, nv, x, y);
-    char label[512];
+    plot_series(c, name, nv, ax->x, y);
     double y0 = 0, y1 = 1.02, xr0, xr1, tgt = d && !which ? d->target : NAN;
     y[nv] = tgt;
     if (!which)
         plot_range(y, nv + 1, &y0, &y1);
-    plot_range(x, nv, &xr0, &xr1);
+    plot_range(ax->x, nv, &xr0, &xr1);
     if (d)
         rpt_metric_label(d, c->lang, label, sizeof label);
     plot_panel(pi, np, 0.14, 0.96, 0.18, 0.86);
     plot_frame(xr0, xr1, y0, y1, w->lever[l], which ? rpt_t(c->lang, T_PTARGET) : d ? d->unit : "",
-               d ? label : w->metric[m], 0);
+               d ? label : w->metric[m], ax->numeric ? 0 : 2);
+    for (size_t k = 0; !ax->numeric && k < nv; k++)    /* values that are not numbers: as text */
+        plot_mtex("b", 1.2, (ax->x[k] - xr0) / (xr1 - xr0), 0.5, ax->vals[k]);
     if (!isnan(tgt)) {
         double tx[2] = { xr0, xr1 }, ty[2] = { tgt, tgt };
         plot_line(2, tx, ty, PC_TARGET, 2, 2);
     }
-    plot_line(nv, x, y, pc, 1, 2.5);
+    int pc = which ? PC_BAR2 : PC_LINE;
+    plot_line(nv, ax->x, y, pc, 1, 2.5);
     plot_color(pc);
-    plpoin((PLINT)nv, (PLFLT *)x, y, 17);
+    plssym(0, 1.6);
+    plpoin((PLINT)nv, ax->x, y, 17);
     free(y);
 }
 
@@ -214,19 +228,17 @@ void chart_sweep(plot_ctx *c, const void *arg)
 {
     const plot_arg *a = arg;
     const rpt_sweep *w = a->f->sweep;
-    const char **vals = phx_calloc(w->np + 1, sizeof *vals);
-    double *x = phx_calloc(w->np + 1, sizeof *x);
-    size_t *of = phx_calloc(w->np + 1, sizeof *of), *idx = phx_calloc(w->nm + 1, sizeof *idx);
-    size_t nv = lever_values(w, a->s, vals, x, of), n = rpt_sweep_metrics(a->f, idx);
+    lever_axis ax;
+    lever_values(w, a->s, &ax);
+    size_t *idx = phx_calloc(w->nm + 1, sizeof *idx), n = rpt_sweep_metrics(a->f, idx);
     snprintf(c->title, sizeof c->title, "%s: %s (%lld)", w->lever[a->s],
              rpt_t(c->lang, a->which ? T_PTARGET : T_MEAN), (long long)w->year);
-    plot_labels(c, "sweep/values", nv, vals);
+    plot_labels(c, "sweep/values", ax.nv, ax.vals);
     plschr(3.1, 1.0);
-    for (size_t i = 0; i < n; i++) {
-        sweep_panel(c, a->f, a->s, idx[i], x, nv, of, a->which ? PC_BAR2 : PC_LINE, a->which, i, n);
-    }
-    free(vals);
-    free(x);
-    free(of);
+    for (size_t i = 0; i < n; i++)
+        sweep_panel(c, a->f, a->s, idx[i], &ax, a->which, i, n);
+    free(ax.vals);
+    free(ax.x);
+    free(ax.of);
     free(idx);
 }

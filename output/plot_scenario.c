@@ -65,7 +65,7 @@ void chart_fan(plot_ctx *c, const void *arg)
     char label[512];
     rpt_metric_label(m, c->lang, label, sizeof label);
     snprintf(c->title, sizeof c->title, "%s: %s", s->name, label);
-    plvpor(0.15, 0.96, 0.30, 0.90);
+    plvpor(0.17, 0.96, 0.30, 0.90);
     plot_frame(x[0] - (ny == 1 ? 0.7 : 0.2), x[nx - 1] + (ny == 1 ? 0.7 : 0.2), lo, hi,
                rpt_t(c->lang, T_YEAR), m->unit, label, 1);
     plot_band(nx, x, q[0], q[4], PC_BAND1);
@@ -138,7 +138,7 @@ static void district_panel(plot_ctx *c, const rpt_scenario *s, size_t k, size_t 
     plot_range(all, 2 * s->ng, &lo, &hi);
     if (lo > 0 && lo < 0.3 * hi)
         lo = 0;
-    char label[512], esc[512];
+    char label[512];
     rpt_metric_label(m, c->lang, label, sizeof label);
     plot_panel(pi, np, 0.14, 0.96, 0.30, 0.86);
     plot_frame(-0.6, (double)s->ng - 0.4, lo, hi, "", m->unit, label, 2);
@@ -148,9 +148,8 @@ static void district_panel(plot_ctx *c, const rpt_scenario *s, size_t k, size_t 
         med[i] = g[3 * i + 1];
         plot_rect(i - 0.3, i + 0.3, lo > 0 ? lo : 0, med[i], PC_BAND2);
         plot_whisker((double)i, g[3 * i], g[3 * i + 2], 0, PC_ERR);
-        snprintf(esc, sizeof esc, "%s", s->group[i]);
         plot_color(PC_INK);
-        plmtex("bv", 0.6, (i + 0.5) / (double)s->ng, 1.0, esc);
+        plot_mtex("bv", 0.6, (i + 0.5) / (double)s->ng, 1.0, s->group[i]);
     }
     char name[300];
     static const char *const qn[3] = { "q05", "q50", "q95" };

@@ -189,6 +189,8 @@ void plot_color(int pc);
 void plot_frame(double x0, double x1, double y0, double y1, const char *xlab, const char *ylab,
                 const char *title, int x_int);
 void plot_text(double x, double y, double just, const char *s);
+/* plmtex with the text escaped. */
+void plot_mtex(const char *side, double disp, double pos, double just, const char *s);
 void plot_band(size_t n, const double *x, const double *lo, const double *hi, int pc);
 void plot_line(size_t n, const double *x, const double *y, int pc, int style, double width);
 void plot_rect(double x0, double x1, double y0, double y1, int pc);

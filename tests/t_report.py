@@ -284,6 +284,14 @@ def check_plain(tmp):
     check("firms rectified (completed actions)" in te and "淘汰落后及整治提升企业" not in te, "--lang en: English labels")
     check("淘汰落后及整治提升企业 / firms rectified" in text, "default: both, Chinese first")
     run("report", h5, "-o", os.path.join(tmp, "x.html"), "--lang", "fr", expect=2)
+    run("report", os.path.join(tmp, "missing.h5"), "-o", os.path.join(tmp, "x.html"), expect=2)
+    run("report", SC, "-o", os.path.join(tmp, "x.html"), expect=2)          # not a results file
+    run("report", h5, h5, "-o", os.path.join(tmp, "x.html"), expect=2)
+    check(not os.path.exists(os.path.join(tmp, "x.html")), "a failed report writes nothing")
+    usage = run("--help").stdout
+    check("phoenix report FILE.h5" in usage and "phoenix plot FILE.h5 CHART" in usage, "--help lists report, plot")
+    charts = run("plot", "--help").stdout
+    check(all(c in charts for c in ("fan", "districts", "sobol", "tornado", "fund-breakeven")), "plot --help lists charts")
     return h5, out
 
 
