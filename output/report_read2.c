@@ -59,15 +59,24 @@ static int read_comparison(hid_t top, const char *path, const char *name, rpt_fi
     static const char *const an[] = { "diff_q05", "diff_q50", "diff_q95", "p_better" };
     for (int k = 0; st == PHX_OK && k < 4; k++)
         st = h5u_read_f64(g, an[k], 2, arr[k], d, path, e);
+    char **metric = NULL;
+    size_t nmet = 0;
+    if (st == PHX_OK)
+        st = h5u_read_strs(g, "metric", &metric, &nmet, path, e);
     if (st == PHX_OK) {
         c->ia = rpt_scenario_index(f, c->a);
         c->ib = rpt_scenario_index(f, c->b);
         c->nm = d[0];
         c->ny = d[1];
-        if (c->ia == f->ns || c->ib == f->ns || f->sc[c->ia].nm != c->nm || f->sc[c->ia].ny != c->ny)
+        int bad = c->ia == f->ns || c->ib == f->ns || f->sc[c->ia].nm != c->nm ||
+                  f->sc[c->ia].ny != c->ny || nmet != c->nm;
+        for (size_t m = 0; !bad && m < nmet; m++)      /* the rows are the scenario's metrics */
+            bad = strcmp(metric[m], f->sc[c->ia].metric[m].name) != 0;
+        if (bad)
             st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its "
                           "scenarios", name);
     }
+    h5u_strs_free(metric, nmet);
     h5u_close(g);
     return st;
 }
