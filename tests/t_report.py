@@ -343,8 +343,15 @@ CJK = re.compile("[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 CJK_ENT = re.compile(r"&#x(3[0-9a-f]{3}|[4-9][0-9a-f]{3}|ff[0-9a-f]{2});", re.I)
 
 
+def chrome_args(chrome, tmp):
+    """Headless Chromium with its own profile (CI homes may be read-only; runs may overlap);
+    as root it needs --no-sandbox."""
+    return [chrome, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--user-data-dir=" + os.path.join(tmp, "chrome-profile")]
+
+
 def shot(chrome, page, png):
-    r = subprocess.run([chrome, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+    r = subprocess.run(chrome_args(chrome, os.path.dirname(png)) + ["--hide-scrollbars",
                         "--window-size=1000,1400", f"--screenshot={png}", "file://" + page],
                        capture_output=True, text=True, timeout=60)
     check(r.returncode == 0 and os.path.exists(png), f"chromium screenshot of {page}: {r.stderr[-300:]}")
@@ -369,8 +376,8 @@ def check_browser(tmp, page):
         shot(chrome, os.path.join(tmp, name + ".html"), os.path.join(tmp, name + ".png"))
     with open(os.path.join(tmp, "diff.html"), "w") as f:
         f.write(DIFF_PAGE)
-    r = subprocess.run([chrome, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-                        "--virtual-time-budget=10000", "--dump-dom", "file://" + os.path.join(tmp, "diff.html")],
+    r = subprocess.run(chrome_args(chrome, tmp) + ["--allow-file-access-from-files", "--virtual-time-budget=10000",
+                                                   "--dump-dom", "file://" + os.path.join(tmp, "diff.html")],
                        capture_output=True, text=True, timeout=60)
     m = re.search(r"result ([0-9.e+-]+) ([0-9.e+-]+) ([0-9.e+-]+)", r.stdout)
     check(m is not None, f"the browser compared the screenshots: {r.stdout[-300:]}")
