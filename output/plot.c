@@ -211,7 +211,8 @@ void plot_frame(double x0, double x1, double y0, double y1, const char *xlab, co
     plbox(x_int == 2 ? "" : "g", xt, 0, "g", 0, 0);
     plot_color(PC_INK);
     plbox(x_int == 2 ? "bc" : "bcnst", xt, x_int == 1 ? 1 : 0, "bcnstv", 0, 0);
-    pllab(a, b, t);
+    pllab(a, "", t);
+    plmtex("l", 5.4, 0.5, 0.5, b);   /* clear of tick labels of up to seven digits */
 }
 
 void plot_mtex(const char *side, double disp, double pos, double just, const char *s)
@@ -337,9 +338,9 @@ void plot_legend(size_t n, const char *const *text, const int *is_line, const in
         t[i] = esc[i];
     }
     PLFLT w, h, vx0, vx1, vy0, vy1, sx0, sx1, sy0, sy1;
-    plgvpd(&vx0, &vx1, &vy0, &vy1);   /* 11 mm below the axis, whatever the chart's height */
+    plgvpd(&vx0, &vx1, &vy0, &vy1);   /* 14 mm below the axis, whatever the chart's height */
     plgspa(&sx0, &sx1, &sy0, &sy1);
-    double vh = (vy1 - vy0) * (sy1 - sy0), off = vh > 1 ? 11.0 / vh : 0.14;
+    double vh = (vy1 - vy0) * (sy1 - sy0), off = vh > 1 ? 14.0 / vh : 0.14;
     plot_color(PC_INK);
     pllegend(&w, &h, 0, PL_POSITION_BOTTOM | PL_POSITION_OUTSIDE, 0, off, 0.05,
              PC_BG, PC_INK, 1, (PLINT)((n + 1) / 2), 2, (PLINT)n, opt, 0.8, 0.9, 1.5, 0, tcol, t, col, pat,

@@ -53,7 +53,7 @@ void chart_fund_fan(plot_ctx *c, const void *arg)
     rpt_fund_value(u, a->which ? u->answer : u->scenario_value, v, sizeof v);
     snprintf(c->title, sizeof c->title, "%s (%s %s)", rpt_t(c->lang, T_BALANCE),
              rpt_t(c->lang, a->which ? T_AT_ANSWER : T_AT_SCENARIO), v);
-    plvpor(0.17, 0.96, 0.30, 0.90);
+    plvpor(0.19, 0.96, 0.30, 0.90);
     plot_frame(x[0] - 0.2, x[nx - 1] + 0.2, lo, hi, rpt_t(c->lang, T_YEAR), "亿元", c->title, 1);
     double zx[2] = { x[0] - 1, x[nx - 1] + 1 }, zy[2] = { 0, 0 };
     plot_band(nx, x, q[0], q[4], PC_BAND1);

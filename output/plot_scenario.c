@@ -65,7 +65,7 @@ void chart_fan(plot_ctx *c, const void *arg)
     char label[512];
     rpt_metric_label(m, c->lang, label, sizeof label);
     snprintf(c->title, sizeof c->title, "%s: %s", s->name, label);
-    plvpor(0.17, 0.96, 0.30, 0.90);
+    plvpor(0.19, 0.96, 0.30, 0.90);
     plot_frame(x[0] - (ny == 1 ? 0.7 : 0.2), x[nx - 1] + (ny == 1 ? 0.7 : 0.2), lo, hi,
                rpt_t(c->lang, T_YEAR), m->unit, label, 1);
     plot_band(nx, x, q[0], q[4], PC_BAND1);
@@ -140,7 +140,7 @@ static void district_panel(plot_ctx *c, const rpt_scenario *s, size_t k, size_t 
         lo = 0;
     char label[512];
     rpt_metric_label(m, c->lang, label, sizeof label);
-    plot_panel(pi, np, 0.14, 0.96, 0.30, 0.86);
+    plot_panel(pi, np, 0.14, 0.96, 0.33, 0.86);
     plot_frame(-0.6, (double)s->ng - 0.4, lo, hi, "", m->unit, label, 2);
     double *x = phx_malloc(s->ng * sizeof *x), *med = phx_malloc(s->ng * sizeof *med);
     for (size_t i = 0; i < s->ng; i++) {
@@ -198,5 +198,5 @@ int chart_districts_height(const rpt_scenario *s)
     size_t *which = phx_malloc((s->n_gm ? s->n_gm : 1) * sizeof *which);
     size_t n = district_metrics(s, which);
     free(which);
-    return 260 * (int)((n + 1) / 2 > 0 ? (n + 1) / 2 : 1);
+    return 270 * (int)((n + 1) / 2 > 0 ? (n + 1) / 2 : 1) + 20;
 }
