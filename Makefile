@@ -94,11 +94,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/testutil.o $(LIB)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(PHX_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-# The main job: the default scenario, a summary table, results.h5.
+# The main job: the default scenario, a summary table, results.h5, and its report next to it.
 RUN_SCENARIO ?= scenarios/plan-2021-2023.ini
 run: deps
 	@$(MAKE) --no-print-directory all
 	./$(PHOENIX) run $(RUN_SCENARIO) -o results.h5 --force
+	./$(PHOENIX) report results.h5 -o report.html --force
+	@echo "run: the report is $(CURDIR)/report.html (open it in a browser)"
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)

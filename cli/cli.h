@@ -48,5 +48,8 @@ int cli_sweep(int argc, char **argv, const char *command_line);
 int cli_fund(int argc, char **argv);
 /* `phoenix sensitivity` (cli/sensitivity.c). */
 int cli_sensitivity(int argc, char **argv, const char *command_line);
+/* `phoenix report` and `phoenix plot` (cli/report.c), with argv[0] the command's name. */
+int cli_report_html(int argc, char **argv);
+int cli_plot(int argc, char **argv);
 
 #endif

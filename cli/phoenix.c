@@ -46,6 +46,11 @@ static const char usage_text[] =
     "      the model's own chance: Sobol' indices (default), Morris screening or a tornado;\n"
     "      writes /sensitivity/<method> (default sensitivity.h5). docs/sensitivity.md.\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
+    "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
+    "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"
+    "      comparisons, sweep, fund, sensitivity (charts inline as SVG; prints well).\n"
+    "  phoenix plot FILE.h5 CHART [--metric M] [--scenario S] [--lever KEY] [-o CHART.svg|png|pdf]\n"
+    "      Any one chart of the report as a file (phoenix plot --help lists the charts).\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
     "  phoenix params [MODEL] [--format table|md]\n"
     "  phoenix --help | --version\n"
@@ -381,6 +386,10 @@ int main(int argc, char **argv)
         return cli_fund(argc, argv);
     if (!strcmp(cmd, "summary"))
         return cmd_summary(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cli_report_html(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plot"))
+        return cli_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "params"))
         return cmd_params(argc - 1, argv + 1);
     if (!strcmp(cmd, "synth"))
