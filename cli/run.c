@@ -253,6 +253,8 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
         if (st == PHX_OK && w != NULL)
             st = h5_writer_begin_scenario(w, sc[i], a->precision > 0 && i == 0 ? (size_t)a->batch
                                                                              : (size_t)sc[i]->replications, e);
+        if (st == PHX_OK && w != NULL)
+            st = h5_writer_provenance(w, sc[i]->model, shared, e);
         st = cluster_agree(st, e);
         run_sink sink = h5_writer_sink(w);
         if (st == PHX_OK && a->precision > 0 && i == 0) {

@@ -47,5 +47,43 @@ h5diff "$d/a.h5" "$d/b.h5" /scenarios/plan-2021-2023/metrics >/dev/null ||
 h5diff "$d/a.h5" "$d/b.h5" /scenarios/plan-2021-2023/districts >/dev/null ||
     fail "the GBK twin's district metrics differ from clean.csv's"
 
+# provenance: the table's path as given and resolved, SHA-256, rows, encoding, delimiter
+attr() { /usr/bin/python3 -c 'import h5py, sys
+v = h5py.File(sys.argv[1], "r")[sys.argv[2]].attrs[sys.argv[3]]
+print(v.decode() if isinstance(v, bytes) else v)' "$@"; }
+P=/scenarios/plan-2021-2023
+[ "$(attr "$d/b.h5" $P/provenance firm_table)" = gbk_chinese.csv ] || fail "provenance: path"
+[ "$(attr "$d/b.h5" $P/provenance firm_table_resolved)" = "$(pwd)/gbk_chinese.csv" ] ||
+    fail "provenance: resolved path"
+[ "$(attr "$d/b.h5" $P/provenance firm_table_sha256)" = "$(sha256sum gbk_chinese.csv | cut -c1-64)" ] ||
+    fail "provenance: SHA-256"
+[ "$(attr "$d/b.h5" $P/provenance firm_table_rows)" = 60 ] || fail "provenance: rows"
+[ "$(attr "$d/b.h5" $P/provenance firm_table_encoding)" = GB18030 ] || fail "provenance: encoding"
+[ "$(attr "$d/b.h5" $P/provenance firm_table_header_line)" = 2 ] || fail "provenance: header line"
+# the stored scenario text names the table by its absolute path: saved as an .ini, it reruns
+# from another directory with the same results
+attr "$d/b.h5" $P scenario_text >"$d/saved.ini"
+grep -q "^firms = $(pwd)/gbk_chinese.csv\$" "$d/saved.ini" || fail "scenario text: firms is not absolute"
+(cd / && "$PHOENIX" run "$d/saved.ini" -n 20 --seed 3 -o "$d/c.h5" --quiet) || fail "saved .ini rerun"
+h5diff "$d/b.h5" "$d/c.h5" $P/metrics >/dev/null || fail "the saved .ini gives other metrics"
+
+# a partial table: against the whole city's quota the run says the quota binds; with
+# population.coverage the quota, pipeline and targets shrink and it does not
+"$PHOENIX" run "$S" -n 20 --firms clean.csv -o "$d/p.h5" >"$d/sum" 2>&1 || fail "partial run"
+grep -q "constraints that bind in the last year: quota_unfilled" "$d/sum" ||
+    fail "the summary does not say the quota binds: $(tail -3 "$d/sum")"
+"$PHOENIX" run "$S" -n 20 --firms clean.csv --set population.coverage=0.00375 -o "$d/q.h5" \
+    >"$d/sum" 2>&1 || fail "run with coverage"
+grep -q "quota_unfilled" "$d/sum" && grep "constraints that bind" "$d/sum" | grep -q quota_unfilled &&
+    fail "with coverage the quota still binds"
+[ "$(attr "$d/q.h5" $P/metrics/firms_rectified target)" = 2.625 ] ||
+    fail "coverage: the target of firms_rectified is not 700 x 0.00375"
+[ "$(attr "$d/q.h5" $P/metrics/tax_per_mu target)" = 45.0 ] || fail "coverage: a ratio's target changed"
+/usr/bin/python3 -c 'import h5py, numpy as np, sys
+a = h5py.File(sys.argv[1], "r")[sys.argv[3]][()]
+b = h5py.File(sys.argv[2], "r")[sys.argv[3]][()]
+sys.exit(0 if np.allclose(b, 0.00375 * a, rtol=1e-12, atol=0) else 1)' "$d/p.h5" "$d/q.h5" \
+    $P/metrics/land_revenue_yi || fail "coverage: land revenue is not scaled by 0.00375"
+
 if [ "$fails" -gt 0 ]; then echo "t_firm_tables: $fails failures"; exit 1; fi
 echo "t_firm_tables: $n corpus files as expected; the GBK twin runs as clean.csv"

@@ -412,7 +412,7 @@ static void test_csv_real_world(void)
         "\"甲公司, \"\"凤凰\"\"\r(一厂)\",91330100A,杭州市萧山区,纺织业,是,\"1,234.5\","
         "\"12,345,678\",800,3000,\"1,200.5\",120,2.5,1e-320\r"
         ",,,,,,,,,,,,\r"
-        "乙,91330100B,江干区,C39,否,8,300,40,200,30,15,0,0\r"
+        "乙,91330100B,下城区,C39,否,8,300,40,200,30,15,0,0\r"
         "丙,91330100C,桐庐县,化工,规下,8,300,40,200,30,15,0,0\r"
         "丁,91330100D,Jiande,计算机、通信和其他电子设备制造业,0,8,300,40,200,30,15,0,0";
     CU_ASSERT_FATAL(tu_write(path, text) == 0);
@@ -424,7 +424,8 @@ static void test_csv_real_world(void)
     CU_ASSERT_EQUAL(f->n, 4);
     CU_ASSERT_STRING_EQUAL(f->id[0], "91330100A");          /* the credit code, not the name */
     CU_ASSERT_EQUAL(f->district[0], tlhn_district_find("xiaoshan"));
-    CU_ASSERT_EQUAL(f->district[1], tlhn_district_find("shangcheng"));   /* 江干 -> 上城 */
+    CU_ASSERT_EQUAL(f->district[1], tlhn_district_find("gongshu"));   /* 下城 -> 拱墅 */
+    CU_ASSERT_EQUAL(tlhn_district_find("江干区"), -1);        /* split between 上城 and 钱塘 */
     CU_ASSERT_EQUAL(f->district[2], tlhn_district_find("tonglu"));
     CU_ASSERT_EQUAL(f->district[3], tlhn_district_find("jiande"));
     CU_ASSERT_EQUAL(f->sector[0], tlhn_sector_find("textiles"));

@@ -52,10 +52,12 @@ static int ascii_casecmp(const char *a, const char *b)
     }
 }
 
-/* Districts before the 2021 adjustment whose whole area went to one of today's (国函〔2021〕
- * 21号: 江干 into 上城, 下城 into 拱墅) [fact]; 余杭 keeps its name, although 临平 left it. */
+/* Districts abolished in 2021 whose whole area went to one of today's: 下城 into 拱墅 (杭州统计
+ * 年鉴2022: 撤销原上城区、下城区、江干区、拱墅区、余杭区, 设立新的上城区、拱墅区、余杭区、临平区、
+ * 钱塘区) [fact]. 江干 is not here: its area went partly to 上城, partly (下沙, 白杨) to 钱塘. 余杭
+ * keeps its name, although 临平 left it. */
 static const struct { const char *old; int now; } district_before_2021[] = {
-    { "江干", 0 }, { "下城", 1 }, { "jianggan", 0 }, { "xiacheng", 1 },
+    { "下城", 1 }, { "xiacheng", 1 },
 };
 
 static int district_plain(const char *name);
