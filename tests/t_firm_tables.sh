@@ -85,5 +85,22 @@ b = h5py.File(sys.argv[2], "r")[sys.argv[3]][()]
 sys.exit(0 if np.allclose(b, 0.00375 * a, rtol=1e-12, atol=0) else 1)' "$d/p.h5" "$d/q.h5" \
     $P/metrics/land_revenue_yi || fail "coverage: land revenue is not scaled by 0.00375"
 
+# the other constraints: under 等量替代 projects wait for the energy budget; a fund without money
+# leaves starts unfunded (few candidates, so free mergers cannot fill the quota); the two
+# waiting counts add up to projects_waiting
+"$PHOENIX" run "$S" -n 10 --set attract.energy_offset=on -o "$d/e.h5" --quiet || fail "offset run"
+"$PHOENIX" run "$S" -n 10 --firms clean.csv --set population.coverage=0.05 --set fund.constrained=on \
+    --set fund.contribution_rate=0 -o "$d/f.h5" --quiet || fail "constrained fund run"
+/usr/bin/python3 -c 'import h5py, numpy as np, sys
+m = h5py.File(sys.argv[1], "r")["/scenarios/plan-2021-2023/metrics"]
+f = h5py.File(sys.argv[2], "r")["/scenarios/plan-2021-2023/metrics"]
+land, energy = m["projects_waiting_for_land"][()], m["projects_waiting_for_energy"][()]
+c = m["quota_unfilled"].attrs["constraint"]
+ok = np.array_equal(land + energy, m["projects_waiting"][()]) and energy.min() > 0
+ok = ok and f["quota_unfunded"][()].max() > 0 and m["quota_unfunded"][()].max() == 0
+ok = ok and (c.decode() if isinstance(c, bytes) else c) == "binds when > 0"
+ok = ok and "constraint" not in m["projects_waiting"].attrs
+sys.exit(0 if ok else 1)' "$d/e.h5" "$d/f.h5" || fail "energy budget / fund constraints not reported"
+
 if [ "$fails" -gt 0 ]; then echo "t_firm_tables: $fails failures"; exit 1; fi
 echo "t_firm_tables: $n corpus files as expected; the GBK twin runs as clean.csv"
