@@ -210,6 +210,8 @@ static void data_record(reader *rd)
     int line = rd->record_line;
     if (all_empty(rd))
         return;                             /* a blank row (Excel often ends with ",,,,") */
+    while (rd->nf > rd->n_fields && field(rd, rd->nf - 1)[0] == '\0')
+        rd->nf--;                           /* empty cells right of the header's last column */
     if (rd->nf != rd->n_fields) {
         fail(rd, line, NULL, "%zu fields where the header (line %d) has %zu (a number with a "
              "thousands separator, or a name with the delimiter in it, must be quoted: "
@@ -451,6 +453,9 @@ static int finish(reader *rd, int line)
 
 tlhn_firms *tlhn_firms_read_csv_opts(const char *path, const tlhn_csv_opts *o, phx_err *e)
 {
+    phx_err local = { 0 };
+    if (e == NULL)
+        e = &local;
     tlhn_text t;
     if (tlhn_text_read(path, o ? o->encoding : NULL, &t, e) != PHX_OK)
         return NULL;
