@@ -184,7 +184,7 @@ static void rev_fill(void *ctx, const scenario *sc, size_t first, size_t n, doub
 static uint32_t rev_stream(void *ctx, size_t i)
 {
     rev_design *d = ctx;
-    d->streamed++;
+    __atomic_fetch_add(&d->streamed, 1, __ATOMIC_RELAXED);   /* called from the worker threads */
     return (uint32_t)i;
 }
 
