@@ -23,7 +23,8 @@ typedef struct cli_opts {
     { "seed", required_argument, NULL, 'S' }, { "threads", required_argument, NULL, 't' },        \
     { "sampler", required_argument, NULL, 'm' }, { "set", required_argument, NULL, 's' },         \
     { "firms", required_argument, NULL, 'f' }, { "block", required_argument, NULL, 'b' },         \
-    { "force", no_argument, NULL, 'F' }, { "quiet", no_argument, NULL, 'q' }
+    { "force", no_argument, NULL, 'F' }, { "quiet", no_argument, NULL, 'q' },                  \
+    { "csv-delimiter", required_argument, NULL, 'D' }, { "encoding", required_argument, NULL, 'E' }
 
 /* Handle option `c` (with argument `arg`) if it is a shared one: 1 when handled, 0 when `c` is
  * not a shared option, -1 after printing the error of a bad value (exit status 2). */

@@ -150,6 +150,8 @@ static int write_results(const scenario *sc, const void *shared, const fund_args
     int st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc->seed, e);
     if (st == PHX_OK)
         st = h5_writer_begin_scenario(w, sc, (size_t)sc->replications, e);
+    if (st == PHX_OK)
+        st = h5_writer_provenance(w, sc->model, shared, e);
     run_sink h5 = st == PHX_OK ? h5_writer_sink(w) : (run_sink){ 0 };
     s->inner = &h5;
     if (st == PHX_OK)

@@ -52,6 +52,10 @@ static const char usage_text[] =
     "  phoenix plot FILE.h5 CHART [--metric M] [--scenario S] [--lever KEY] [-o CHART.svg|png|pdf]\n"
     "      Any one chart of the report as a file (phoenix plot --help lists the charts).\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
+    "              [--firms TABLE.csv [--csv-delimiter auto|comma|tab|semicolon]\n"
+    "               [--encoding auto|utf-8|gb18030|utf-16]]\n"
+    "      Writes the synthetic firm table, or (--firms) a table read as run reads it, as\n"
+    "      plain UTF-8 CSV. --csv-delimiter and --encoding also apply to run, sweep and fund.\n"
     "  phoenix params [MODEL] [--format table|md]\n"
     "  phoenix --help | --version\n"
     "\n"
@@ -117,7 +121,7 @@ int cli_positive_long(const char *opt, const char *arg, long *out)
 
 int cli_shared_option(int c, const char *arg, cli_opts *o)
 {
-    if (o->n_ov >= CLI_MAX_OVERRIDES && strchr("nSmfs", c) != NULL) {
+    if (o->n_ov >= CLI_MAX_OVERRIDES && strchr("nSmfsDE", c) != NULL) {
         cli_usage_error("too many overrides (at most %s)", "256");
         return -1;
     }
@@ -127,6 +131,8 @@ int cli_shared_option(int c, const char *arg, cli_opts *o)
     case 'S': o->ov[o->n_ov++] = (scenario_override){ "--seed", "scenario.seed", arg }; return 1;
     case 'm': o->ov[o->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", arg }; return 1;
     case 'f': o->ov[o->n_ov++] = (scenario_override){ "--firms", "scenario.firms", arg }; return 1;
+    case 'D': o->ov[o->n_ov++] = (scenario_override){ "--csv-delimiter", "population.csv_delimiter", arg }; return 1;
+    case 'E': o->ov[o->n_ov++] = (scenario_override){ "--encoding", "population.encoding", arg }; return 1;
     case 's':
         if (cli_parse_set((char *)arg, "--set", &o->ov[o->n_ov]))
             return -1;
@@ -301,6 +307,9 @@ static int cmd_synth(int argc, char **argv)
     static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
                                           { "set", required_argument, NULL, 's' },
                                           { "force", no_argument, NULL, 'F' },
+                                          { "firms", required_argument, NULL, 'f' },
+                                          { "csv-delimiter", required_argument, NULL, 'D' },
+                                          { "encoding", required_argument, NULL, 'E' },
                                           { NULL, 0, NULL, 0 } };
     const char *out = NULL;
     scenario_override ov[CLI_MAX_OVERRIDES];
@@ -316,6 +325,10 @@ static int cmd_synth(int argc, char **argv)
             if (cli_parse_set(optarg, "--set", &ov[n_ov]))
                 return PHX_EINPUT;
             n_ov++;
+        } else if (strchr("fDE", c) != NULL && n_ov < CLI_MAX_OVERRIDES) {
+            cli_opts o = { .n_ov = 0 };        /* the shared handler's spelling of each key */
+            cli_shared_option(c, optarg, &o);
+            ov[n_ov++] = o.ov[0];
         } else
             return cli_usage_error("%s: bad option", "synth");
     }

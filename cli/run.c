@@ -165,6 +165,8 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h
     rec[i] = i == 0 ? run_record_of(sc[i]) : (run_record){ rec[0].replications, RUN_STOP_PAIRED, 0, 0, 0 };
     if (st == PHX_OK && w != NULL)
         st = h5_writer_begin_scenario(w, sc[i], by_precision ? (size_t)a->batch : rec[i].replications, e);
+    if (st == PHX_OK && w != NULL)
+        st = h5_writer_provenance(w, sc[i]->model, shared, e);
     st = cluster_agree(st, e);
     run_sink sink = h5_writer_sink(w);
     if (st == PHX_OK && by_precision) {

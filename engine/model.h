@@ -19,8 +19,10 @@ enum {
 };
 enum {
     METRIC_BY_GROUP = 1u << 0, /* also stored per group (district): [replication x year x group] */
-    METRIC_SCALE_1E4 = 1u << 1 /* the unit's scale: the model computes in units 10^4 times
+    METRIC_SCALE_1E4 = 1u << 1, /* the unit's scale: the model computes in units 10^4 times
                                   smaller (万元), the metric is raw / 1e4 (亿元); metric_scaled() */
+    METRIC_CONSTRAINT = 1u << 2 /* a constraint indicator: > 0 means the constraint bound (the
+                                   summary says so in a line of its own) */
 };
 
 typedef struct metric_def {
@@ -108,6 +110,14 @@ typedef struct model_type {
      * or fills `e`. */
     int (*prepare)(const struct scenario *sc, void **shared, phx_err *e);
     void (*shared_free)(void *shared);
+    /* Optional (NULL: none). Provenance of the prepared data as n key/value string pairs in
+     * kv[0..2n) (e.g. the input table's path and SHA-256), valid while `shared` lives; the
+     * results file stores them as attributes of /scenarios/<name>/provenance. */
+    size_t (*provenance)(const void *shared, const char *const **kv);
+    /* Optional (NULL: 1). The factor applied to the scenario's target for metric `m` when the
+     * scenario is loaded (e.g. a model run on part of a population scales city-wide targets);
+     * the scenario's text keeps the targets as written. */
+    double (*target_factor)(const struct scenario *sc, int m);
     /* Per-thread scratch, allocated once per thread, never inside the replication loop. */
     void *(*scratch_alloc)(const void *shared);
     void (*scratch_free)(void *scratch);

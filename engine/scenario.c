@@ -171,13 +171,16 @@ static void resolve_text(scenario *sc)
     size_t len = 0, cap = 4096;
     char *t = phx_malloc(cap);
     t[0] = '\0';
+    /* a firm table by its absolute path, so that the text saved as an .ini runs from anywhere */
+    char *abs = strcmp(sc->firms, "synthetic") != 0 ? realpath(sc->firms, NULL) : NULL;
     text_append(&t, &len, &cap,
                 "; resolved by phoenix %s: every key, defaults included\n[scenario]\n"
                 "name = %s\ndescription = %s\nmodel = %s\nyears = %d-%d\nreplications = %ld\n"
                 "seed = %llu\nfirms = %s\nsampler = %s\n",
                 PHX_VERSION, sc->name, sc->description, sc->model->name, sc->year_first,
-                sc->year_last, sc->replications, (unsigned long long)sc->seed, sc->firms,
-                sc->sampler);
+                sc->year_last, sc->replications, (unsigned long long)sc->seed,
+                abs ? abs : sc->firms, sc->sampler);
+    free(abs);
     const model_type *m = sc->model;
     char section[64] = "";
     for (size_t p = 0; p < m->n_params; p++) {
@@ -319,7 +322,9 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
         return e->status;
     if (sc->model->check && sc->model->check(sc, e))
         return e->status;
-    resolve_text(sc);
+    resolve_text(sc);                    /* the targets as written ... */
+    for (size_t i = 0; sc->model->target_factor && i < sc->n_targets; i++)   /* ... and as applied */
+        sc->targets[i].value *= sc->model->target_factor(sc, sc->targets[i].metric);
     return PHX_OK;
 }
 

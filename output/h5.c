@@ -326,6 +326,9 @@ static int h5w_metric_attrs(const h5_writer *w, hid_t d, const scenario *sc, siz
         (st = h5u_attr_str(d, "direction", h5w_direction(md->direction), p, e)) ||
         (st = h5u_attr_str(d, "kind", h5w_kind(md->kind), p, e)))
         return st;
+    if ((md->flags & METRIC_CONSTRAINT) &&
+        (st = h5u_attr_str(d, "constraint", "binds when > 0", p, e)))
+        return st;
     if (t != NULL)
         return h5u_attr_f64(d, "target", t->value, p, e);
     return PHX_OK;

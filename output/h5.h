@@ -38,6 +38,11 @@ int h5_writer_end_scenario(h5_writer *w, phx_err *e);
  * abort). */
 const char *h5_writer_temp_path(const h5_writer *w);
 
+/* The prepared model's provenance (model_type.provenance, e.g. its input table's path and
+ * SHA-256) as string attributes of /scenarios/<name>/provenance; nothing when the model reports
+ * none (output/provenance.c). */
+int h5_writer_provenance(h5_writer *w, const model_type *m, const void *shared, phx_err *e);
+
 /* A numeric attribute on the open scenario's group (e.g. the precision reached). */
 int h5_writer_scenario_attr(h5_writer *w, const char *name, double value, phx_err *e);
 

@@ -24,6 +24,7 @@ typedef struct sum_scenario {
     char **metric;           /* nm names */
     char **unit;             /* nm units */
     int *more;               /* nm: direction "more"? */
+    int *constraint;         /* nm: a constraint indicator (attribute "constraint")? */
     double *target;          /* nm; NaN: none */
     double *mean, *p, *p_lo, *p_hi;   /* nm x ny */
     double *q;               /* nm x ny x nq */
@@ -37,6 +38,7 @@ static void sum_scenario_free(sum_scenario *s)
     h5u_strs_free(s->metric, s->nm);
     h5u_strs_free(s->unit, s->nm);
     free(s->more);
+    free(s->constraint);
     free(s->target);
     free(s->mean);
     free(s->p);
@@ -63,6 +65,7 @@ static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx
     int st = PHX_OK;
     s->unit = phx_calloc(s->nm ? s->nm : 1, sizeof *s->unit);
     s->more = phx_calloc(s->nm ? s->nm : 1, sizeof *s->more);
+    s->constraint = phx_calloc(s->nm ? s->nm : 1, sizeof *s->constraint);
     for (size_t m = 0; st == PHX_OK && m < s->nm; m++) {
         char *dir = NULL;
         hid_t d = H5Dopen2(mg, s->metric[m], H5P_DEFAULT);
@@ -75,6 +78,7 @@ static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx
             st = h5u_read_attr_str(d, "direction", &dir, path, e);
         if (st == PHX_OK)
             s->more[m] = strcmp(dir, "less") != 0;
+        s->constraint[m] = H5Aexists(d, "constraint") > 0;
         free(dir);
         h5u_close(d);
     }
@@ -214,6 +218,25 @@ static void sum_tables(const sum_scenario *s, text_table *tt, text_table *to)
     }
 }
 
+/* One line naming the constraint indicators that are > 0 in the last year (in at least one
+ * replication: they are never negative, so a mean > 0 says so). */
+static void sum_print_constraints(const sum_scenario *s, FILE *out)
+{
+    size_t n = 0;
+    for (size_t m = 0; m < s->nm; m++) {
+        double mean = SUM_LAST(s, s->mean, m), med = SUM_Q(s, m, s->q50);
+        if (!s->constraint[m] || !(mean > 0))
+            continue;
+        char a[32], b[32];
+        table_num(a, sizeof a, mean);
+        table_num(b, sizeof b, med);
+        fprintf(out, "%s%s (mean %s, median %s %s)", n++ ? "; " : "\nconstraints that bind in "
+                "the last year: ", s->metric[m], a, b, s->unit[m]);
+    }
+    if (n > 0)
+        fputc('\n', out);
+}
+
 static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
 {
     text_table tt, to;
@@ -248,6 +271,7 @@ static void sum_print_text(const sum_scenario *s, sum_format f, FILE *out)
             table_print_text(&to, out);
         }
     }
+    sum_print_constraints(s, out);
     fputc('\n', out);
     table_free(&tt);
     table_free(&to);

@@ -42,7 +42,7 @@ expect_error "bad sampler" 2 "sampler" "$PHOENIX" run "$d/ok.ini" --sampler fast
 expect_error "--set out of bounds" 2 "^phoenix: --set: rectify.p_complete: 1.5 is out of bounds" "$PHOENIX" run scenarios/plan-2021-2023.ini --set rectify.p_complete=1.5 -o "$out"
 expect_error "per-year list of the wrong length" 2 "rectify.firms_per_year: expects 1 value or 3" "$PHOENIX" run scenarios/plan-2021-2023.ini --set "rectify.firms_per_year=1 2" -o "$out"
 printf 'id,district\n1,xihu\n' >"$d/firms.csv"
-expect_error "bad firm table" 2 "firms.csv:1: sector: missing column" "$PHOENIX" run scenarios/plan-2021-2023.ini --firms "$d/firms.csv" -o "$out"
+expect_error "bad firm table" 2 "firms.csv:1: 10 missing columns: sector (行业), above_scale (是否规上)" "$PHOENIX" run scenarios/plan-2021-2023.ini --firms "$d/firms.csv" -o "$out"
 expect_error "--set bad form" 2 "expected section.key=value" "$PHOENIX" run "$d/ok.ini" --set x -o "$out"
 expect_error "unknown command" 2 "unknown command" "$PHOENIX" frobnicate
 expect_error "no command" 2 "no command" "$PHOENIX"

@@ -289,9 +289,25 @@ static const csv_case csv_errors[] = {
     { "too few fields", HDR "1,萧山,textiles,1,50,5000,800,3000,4000000,120,0.02\n", 2, NULL },
     { "comma in a field", HDR "1,萧山,textiles,1,50,5,000,800,3000,4000000,120,0.02,1.5\n", 2,
       NULL },
-    { "quoted field", HDR "\"1\",萧山,textiles,1,50,5000,800,3000,4000000,120,0.02,1.5\n", 2,
-      NULL },
-    { "empty table", HDR "\n", 2, NULL },
+    { "empty table", HDR "\n", 1, NULL },
+    { "nothing", "", 1, NULL },
+    /* issue 16: a NUL anywhere is an error naming its line (never a silent truncation) */
+    { "NUL in a field", HDR ROW1 "2,fuy\0ang,other,0,8,300,40,200,300000,15,0,0.1\n", 3, NULL },
+    { "huge land", HDR "1,萧山,textiles,1,1e308,5000,800,3000,4000000,120,0.02,1.5\n", 2,
+      "land_mu" },
+    { "huge value added", HDR "1,萧山,textiles,1,5,1e300,800,3000,4000000,120,0.02,1.5\n", 2,
+      "value_added" },
+    { "overflow", HDR "1,萧山,textiles,1,5,50,800,3000,4000000,120,0.02,1e999\n", 2,
+      "emissions" },
+    { "inf", HDR "1,萧山,textiles,1,5,50,800,inf,4000000,120,0.02,1\n", 2, "energy_tce" },
+    { "nan", HDR "1,萧山,textiles,1,5,50,800,nan,4000000,120,0.02,1\n", 2, "energy_tce" },
+    { "hex float", HDR "1,萧山,textiles,1,0x10,50,800,3,4000000,120,0.02,1\n", 2, "land_mu" },
+    { "bad quote", HDR "1,萧山,tex\"tiles,1,5,50,800,3,4000000,120,0.02,1\n", 2, NULL },
+    { "unclosed quote", HDR ROW1 "\"2,fuyang,other,0,8,300,40,200,300000,15,0,0.1\n", 3, NULL },
+    { "totals row", HDR ROW1 "合计,,,,58,5300,840,3200,4300000,135,0,1.6\n", 3, "id" },
+    { "three missing", "id,district,sector,above_scale,value_added,electricity_kwh,employees,"
+      "rd_ratio,emissions\n", 1, NULL },
+    { "two names of a column", "用地面积(亩),用地面积," HDR, 1, "land_mu" },
 };
 
 static void test_csv_errors(void)
@@ -302,7 +318,13 @@ static void test_csv_errors(void)
     for (size_t k = 0; k < sizeof csv_errors / sizeof csv_errors[0]; k++) {
         const csv_case *c = &csv_errors[k];
         snprintf(path, sizeof path, "%s/case%zu.csv", dir, k);
-        CU_ASSERT_FATAL(tu_write(path, c->text) == 0);
+        FILE *fp = fopen(path, "wb");
+        CU_ASSERT_FATAL(fp != NULL);
+        size_t len = strlen(c->text);
+        if (strcmp(c->what, "NUL in a field") == 0)        /* the text goes on after the NUL */
+            len += 1 + strlen(c->text + len + 1);
+        fwrite(c->text, 1, len, fp);
+        fclose(fp);
         phx_err e = { 0 };
         tlhn_firms *f = tlhn_firms_read_csv(path, &e);
         snprintf(want, sizeof want, "%s:%d: %s%s", path, c->line, c->column ? c->column : "",
@@ -367,6 +389,111 @@ static void test_csv_accepts(void)
     const uint32_t rank[7] = { 5, 2, 1, 3, 4, 0, 6 };
     for (int i = 0; i < 7; i++)
         CU_ASSERT_EQUAL(f->id_rank[i], rank[i]);
+    tlhn_firms_free(f);
+    remove(path);
+    remove(dir);
+    free(dir);
+}
+
+/* RFC 4180 and what Excel and a 亩均 list put in a table (issue 13): a title row, Chinese
+ * headers with units, quoted fields with delimiters, quotes and line breaks inside, thousands
+ * separators, percentages, unit factors, 是/否, GB/T 4754 sectors, district spellings, a
+ * subnormal number (issue 16), CR-only line ends, an empty row. */
+static void test_csv_real_world(void)
+{
+    char *dir = tu_tmpdir();
+    CU_ASSERT_FATAL(dir != NULL);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/list.csv", dir);
+    const char *text =
+        "2023年度亩均效益评价,,,,,,,,,,,,\r"
+        "企业名称,统一社会信用代码,区县（市）,行业,是否规上,用地面积（亩）,增加值(万元),税收(万元),"
+        "综合能耗(吨标煤),用电量(万千瓦时),从业人员,研发投入占比(%),主要污染物排放量(吨)\r"
+        "\"甲公司, \"\"凤凰\"\"\r(一厂)\",91330100A,杭州市萧山区,纺织业,是,\"1,234.5\","
+        "\"12,345,678\",800,3000,\"1,200.5\",120,2.5,1e-320\r"
+        ",,,,,,,,,,,,\r"
+        "乙,91330100B,下城区,C39,否,8,300,40,200,30,15,0,0\r"
+        "丙,91330100C,桐庐县,化工,规下,8,300,40,200,30,15,0,0\r"
+        "丁,91330100D,Jiande,计算机、通信和其他电子设备制造业,0,8,300,40,200,30,15,0,0,,";
+    CU_ASSERT_FATAL(tu_write(path, text) == 0);
+    phx_err e = { 0 };
+    tlhn_firms *f = tlhn_firms_read_csv(path, &e);
+    if (f == NULL)
+        printf("\n  %s\n", e.msg);
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT_EQUAL(f->n, 4);
+    CU_ASSERT_STRING_EQUAL(f->id[0], "91330100A");          /* the credit code, not the name */
+    CU_ASSERT_EQUAL(f->district[0], tlhn_district_find("xiaoshan"));
+    CU_ASSERT_EQUAL(f->district[1], tlhn_district_find("gongshu"));   /* 下城 -> 拱墅 */
+    CU_ASSERT_EQUAL(tlhn_district_find("江干区"), -1);        /* split between 上城 and 钱塘 */
+    CU_ASSERT_EQUAL(f->district[2], tlhn_district_find("tonglu"));
+    CU_ASSERT_EQUAL(f->district[3], tlhn_district_find("jiande"));
+    CU_ASSERT_EQUAL(f->sector[0], tlhn_sector_find("textiles"));
+    CU_ASSERT_EQUAL(f->sector[1], tlhn_sector_find("electronics"));
+    CU_ASSERT_EQUAL(f->sector[2], tlhn_sector_find("chemicals"));
+    CU_ASSERT_EQUAL(f->sector[3], tlhn_sector_find("electronics"));
+    CU_ASSERT(f->above_scale[0] == 1 && f->above_scale[1] == 0 && f->above_scale[2] == 0);
+    CU_ASSERT_EQUAL(f->land_mu[0], 1234.5);
+    CU_ASSERT_EQUAL(f->value_added[0], 12345678);
+    CU_ASSERT_EQUAL(f->electricity_kwh[0], 1200.5 * 1e4);   /* 万千瓦时 */
+    CU_ASSERT_EQUAL(f->electricity_kwh[1], 30 * 1e4);
+    CU_ASSERT_DOUBLE_EQUAL(f->rd_ratio[0], 0.025, 1e-15);   /* (%) */
+    CU_ASSERT(f->emissions[0] > 0 && f->emissions[0] < 1e-300);   /* 1e-320 kept */
+    CU_ASSERT_EQUAL(f->src.header_line, 2);
+    CU_ASSERT_EQUAL(f->src.delimiter, ',');
+    CU_ASSERT_STRING_EQUAL(f->src.encoding, "UTF-8");
+    CU_ASSERT(strlen(f->src.sha256) == 64);
+    tlhn_firms_free(f);
+
+    /* the delimiter given: semicolon (detection would find it too) */
+    snprintf(path, sizeof path, "%s/semi.csv", dir);
+    CU_ASSERT_FATAL(tu_write(path, "id;district;sector;above_scale;land_mu;value_added;tax;"
+                                   "energy_tce;electricity_kwh;employees;rd_ratio;emissions\n"
+                                   "1;xihu;other;1;\"1,000\";5;1;1;1;1;0;0\n") == 0);
+    tlhn_csv_opts o = { "semicolon", "utf-8" };
+    f = tlhn_firms_read_csv_opts(path, &o, &e);
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT(f->n == 1 && f->land_mu[0] == 1000 && f->src.delimiter == ';');
+    CU_ASSERT(!f->src.delimiter_detected && !f->src.encoding_detected);
+    tlhn_firms_free(f);
+    o.delimiter = "tab";            /* given wrong: the header is one field, "1,000" a bad quote */
+    CU_ASSERT(tlhn_firms_read_csv_opts(path, &o, &e) == NULL);
+    CU_ASSERT(strstr(e.msg, "semi.csv:2: a quote inside an unquoted field") != NULL);
+    remove(path);
+    snprintf(path, sizeof path, "%s/list.csv", dir);
+    remove(path);
+    remove(dir);
+    free(dir);
+}
+
+/* The synthetic table's provenance hash is the hash of the file `phoenix synth` writes. */
+static void test_csv_sha256(void)
+{
+    tlhn_popcfg cfg;
+    tlhn_popcfg_default(&cfg);
+    cfg.scale = 0.05;
+    tlhn_firms *f = tlhn_firms_synthesize(&cfg);
+    char *dir = tu_tmpdir();
+    CU_ASSERT_FATAL(f != NULL && dir != NULL);
+    char path[4200], hex[65];
+    snprintf(path, sizeof path, "%s/firms.csv", dir);
+    phx_err e = { 0 };
+    CU_ASSERT_EQUAL_FATAL(tlhn_firms_write_csv(f, path, &e), PHX_OK);
+    CU_ASSERT_EQUAL(tlhn_firms_csv_sha256(f, hex), 0);
+    tlhn_firms *g = tlhn_firms_read_csv(path, &e);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT_STRING_EQUAL(g->src.sha256, hex);
+    CU_ASSERT_STRING_EQUAL(g->src.path, path);
+    CU_ASSERT(g->src.resolved[0] == '/');
+    tlhn_firms_free(g);
+    /* an id with a comma and quotes is written quoted and reads back as itself */
+    free(f->id[0]);
+    f->id[0] = phx_strdup("a, \"b\"");
+    CU_ASSERT_EQUAL_FATAL(tlhn_firms_write_csv(f, path, &e), PHX_OK);
+    g = tlhn_firms_read_csv(path, &e);
+    CU_ASSERT_FATAL(g != NULL);
+    CU_ASSERT_STRING_EQUAL(g->id[0], "a, \"b\"");
+    tlhn_firms_free(g);
     tlhn_firms_free(f);
     remove(path);
     remove(dir);
@@ -553,12 +680,17 @@ static const param_def pop_rows[] = { TLHN_POPULATION_PARAM_ROWS };
  * tlhn_popcfg_default(). */
 static void test_param_rows(void)
 {
-    CU_ASSERT_EQUAL(N_POP_ROWS, 11);
+    CU_ASSERT_EQUAL(N_POP_ROWS, 14);     /* 11 knobs, coverage, csv_delimiter, encoding */
     tlhn_popcfg cfg;
     tlhn_popcfg_default(&cfg);
     for (size_t k = 0; k < N_POP_ROWS; k++) {
         double v;
         CU_ASSERT(strncmp(pop_rows[k].name, "population.", 11) == 0);
+        CU_ASSERT(pop_rows[k].flags == 0);           /* constants, never drawn */
+        if (pop_rows[k].kind == PARAM_CHOICE) {
+            CU_ASSERT(param_choice_ok(pop_rows[k].choices, pop_rows[k].def));
+            continue;
+        }
         CU_ASSERT(phx_parse_double(pop_rows[k].def, &v) == 0);
         CU_ASSERT(v >= pop_rows[k].lo && v <= pop_rows[k].hi);
         CU_ASSERT(pop_rows[k].flags == 0);           /* constants, never drawn */
@@ -623,6 +755,8 @@ int main(void)
         { "CSV round trip is exact", test_csv_roundtrip },
         { "CSV errors name file, line and column", test_csv_errors },
         { "CSV order, extra columns, district names", test_csv_accepts },
+        { "CSV as Excel and 亩均 lists write it", test_csv_real_world },
+        { "CSV provenance hash, quoted ids", test_csv_sha256 },
         { "id order (§3.3)", test_id_rank },
         { "low-scoring tail is land-heavy, energy-hungry", test_tail },
         { "knob checks", test_popcfg_check },

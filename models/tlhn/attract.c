@@ -102,6 +102,9 @@ static void allocate_kind(tlhn_scratch *s, const replication_ctx *rc, int y, int
         } else if (y - p->year_arrived >= a->max_wait) {
             p->state = PROJ_LOST;
             s->cum[M_PROJECTS_LOST] += 1;
+        } else {                         /* issue 13: which constraint keeps it waiting */
+            s->cum[p->land > a->reserve + a->supply ? M_PROJECTS_WAITING_LAND
+                                                    : M_PROJECTS_WAITING_ENERGY] += 1;
         }
     }
 }
@@ -114,6 +117,7 @@ static void allocate(const tlhn_shared *sh, tlhn_scratch *s, const replication_c
                     THETA(rc, P_FUND_LAND_PRICE), THETA(rc, P_ATTR_MAX_WAIT) };
     if (sh->energy_offset)
         a.budget = s->cum[M_ENERGY_FREED] / THETA(rc, P_ATTR_OFFSET_RATIO) - s->energy_granted;
+    s->cum[M_PROJECTS_WAITING_LAND] = s->cum[M_PROJECTS_WAITING_ENERGY] = 0;   /* states */
     allocate_kind(s, rc, y, 1, &a);
     allocate_kind(s, rc, y, 0, &a);
     s->reserve = a.reserve;

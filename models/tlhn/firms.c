@@ -52,7 +52,39 @@ static int ascii_casecmp(const char *a, const char *b)
     }
 }
 
+/* Districts abolished in 2021 whose whole area went to one of today's: 下城 into 拱墅 (杭州统计
+ * 年鉴2022: 撤销原上城区、下城区、江干区、拱墅区、余杭区, 设立新的上城区、拱墅区、余杭区、临平区、
+ * 钱塘区) [fact]. 江干 is not here: its area went partly to 上城, partly (下沙, 白杨) to 钱塘. 余杭
+ * keeps its name, although 临平 left it. */
+static const struct { const char *old; int now; } district_before_2021[] = {
+    { "下城", 1 }, { "xiacheng", 1 },
+};
+
+static int district_plain(const char *name);
+
 int tlhn_district_find(const char *name)
+{
+    while (*name == ' ')
+        name++;
+    /* a prefix naming the city: 杭州市萧山区, 杭州萧山 */
+    if (strncmp(name, "杭州市", strlen("杭州市")) == 0 && name[strlen("杭州市")] != '\0')
+        name += strlen("杭州市");
+    else if (strncmp(name, "杭州", strlen("杭州")) == 0 && name[strlen("杭州")] != '\0')
+        name += strlen("杭州");
+    int d = district_plain(name);
+    if (d >= 0)
+        return d;
+    for (size_t k = 0; k < sizeof district_before_2021 / sizeof district_before_2021[0]; k++) {
+        size_t n = strlen(district_before_2021[k].old);
+        if ((strncmp(name, district_before_2021[k].old, n) == 0 &&
+             (name[n] == '\0' || strcmp(name + n, "区") == 0)) ||
+            ascii_casecmp(name, district_before_2021[k].old) == 0)
+            return district_before_2021[k].now;
+    }
+    return -1;
+}
+
+static int district_plain(const char *name)
 {
     for (int d = 0; d < TLHN_N_DISTRICTS; d++) {
         size_t n = strlen(tlhn_district_zh[d]);
@@ -66,11 +98,49 @@ int tlhn_district_find(const char *name)
     return -1;
 }
 
+/* GB/T 4754-2017 manufacturing divisions (门类 C, 大类 13-43) and the §1.3 group each joins
+ * [ours: by the kind of production, docs/model-population.md §1.3]. */
+enum { S_TEX, S_CHEM, S_MIN, S_MET, S_EQUIP, S_ELEC, S_PHARMA, S_OTHER };
+static const struct { int code; const char *name; int group; } gbt4754[] = {
+    { 13, "农副食品加工业", S_OTHER }, { 14, "食品制造业", S_OTHER },
+    { 15, "酒、饮料和精制茶制造业", S_OTHER }, { 16, "烟草制品业", S_OTHER },
+    { 17, "纺织业", S_TEX }, { 18, "纺织服装、服饰业", S_TEX },
+    { 19, "皮革、毛皮、羽毛及其制品和制鞋业", S_TEX },
+    { 20, "木材加工和木、竹、藤、棕、草制品业", S_OTHER }, { 21, "家具制造业", S_OTHER },
+    { 22, "造纸和纸制品业", S_OTHER }, { 23, "印刷和记录媒介复制业", S_OTHER },
+    { 24, "文教、工美、体育和娱乐用品制造业", S_OTHER },
+    { 25, "石油、煤炭及其他燃料加工业", S_CHEM }, { 26, "化学原料和化学制品制造业", S_CHEM },
+    { 27, "医药制造业", S_PHARMA }, { 28, "化学纤维制造业", S_TEX },
+    { 29, "橡胶和塑料制品业", S_CHEM }, { 30, "非金属矿物制品业", S_MIN },
+    { 31, "黑色金属冶炼和压延加工业", S_MET }, { 32, "有色金属冶炼和压延加工业", S_MET },
+    { 33, "金属制品业", S_MET }, { 34, "通用设备制造业", S_EQUIP },
+    { 35, "专用设备制造业", S_EQUIP }, { 36, "汽车制造业", S_EQUIP },
+    { 37, "铁路、船舶、航空航天和其他运输设备制造业", S_EQUIP },
+    { 38, "电气机械和器材制造业", S_ELEC }, { 39, "计算机、通信和其他电子设备制造业", S_ELEC },
+    { 40, "仪器仪表制造业", S_ELEC }, { 41, "其他制造业", S_OTHER },
+    { 42, "废弃资源综合利用业", S_OTHER }, { 43, "金属制品、机械和设备修理业", S_EQUIP },
+};
+
+/* A division code: "26", "C26", "c26", or a 3-4 digit class code of it ("2614", "C2614"). */
+static int division_code(const char *s)
+{
+    if (*s == 'C' || *s == 'c')
+        s++;
+    size_t n = strspn(s, "0123456789");
+    if (n < 2 || n > 4 || s[n] != '\0')
+        return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
 int tlhn_sector_find(const char *code)
 {
     for (int s = 0; s < TLHN_N_SECTORS; s++)
-        if (ascii_casecmp(code, tlhn_sector_code[s]) == 0)
+        if (ascii_casecmp(code, tlhn_sector_code[s]) == 0 || strcmp(code, tlhn_sector_zh[s]) == 0)
             return s;
+    int div = division_code(code);
+    for (size_t k = 0; k < sizeof gbt4754 / sizeof gbt4754[0]; k++)
+        if (gbt4754[k].code == div || strcmp(code, gbt4754[k].name) == 0)
+            return gbt4754[k].group;
     return -1;
 }
 
@@ -110,6 +180,8 @@ void tlhn_firms_free(tlhn_firms *f)
     free(f->employees);
     free(f->rd_ratio);
     free(f->emissions);
+    free(f->src.path);
+    free(f->src.resolved);
     free(f);
 }
 
@@ -272,8 +344,14 @@ void tlhn_popcfg_from_scenario(const struct scenario *sc, tlhn_popcfg *cfg)
 
 tlhn_firms *tlhn_firms_load(const struct scenario *sc, phx_err *e)
 {
-    if (strcmp(sc->firms, "synthetic") != 0)
-        return tlhn_firms_read_csv(sc->firms, e);
+    if (strcmp(sc->firms, "synthetic") != 0) {
+        tlhn_csv_opts o = { "auto", "auto" };
+        if (scenario_param(sc, "population.csv_delimiter") >= 0)
+            o.delimiter = scenario_text(sc, "population.csv_delimiter");
+        if (scenario_param(sc, "population.encoding") >= 0)
+            o.encoding = scenario_text(sc, "population.encoding");
+        return tlhn_firms_read_csv_opts(sc->firms, &o, e);
+    }
     tlhn_popcfg cfg;
     tlhn_popcfg_from_scenario(sc, &cfg);
     char why[256];

@@ -29,6 +29,18 @@ int tlhn_district_find(const char *name);
 /* Sector index of `code` (ASCII case ignored), or -1. */
 int tlhn_sector_find(const char *code);
 
+/* Where a table came from, for the results file's provenance (docs/output.md). */
+typedef struct tlhn_firms_source {
+    char *path;                 /* as given (scenario's firms); NULL for the synthetic table */
+    char *resolved;             /* absolute path (realpath), or as given when that fails */
+    char sha256[65];            /* hex SHA-256 of the file's bytes */
+    const char *encoding;       /* "UTF-8", "GB18030", "UTF-16" (static) */
+    int encoding_detected;      /* 1: detected, 0: given (population.encoding) */
+    char delimiter;             /* ',', '\t' or ';' */
+    int delimiter_detected;     /* 1: detected, 0: given (population.csv_delimiter) */
+    int header_line;            /* line of the header (rows above it were titles) */
+} tlhn_firms_source;
+
 /* The firm table of the base year (year_first - 1), structure of arrays, n firms.
  * Row i is firm i everywhere. Owned by the table; freed with tlhn_firms_free(). */
 typedef struct tlhn_firms {
@@ -48,6 +60,7 @@ typedef struct tlhn_firms {
     double *employees;          /* persons, >= 1 */
     double *rd_ratio;           /* 0..1 */
     double *emissions;          /* t/yr */
+    tlhn_firms_source src;      /* zeroed for a table not read from a file */
 } tlhn_firms;
 
 /* Settings of the synthetic generator: the population.* scenario keys. Each knob is explained,
@@ -110,7 +123,17 @@ typedef struct tlhn_popcfg {
       TLHN_STR(TLHN_POP_SIGMA_PRODUCTIVITY), NULL, "§2 log-sd of value added per employee" }, \
     { "population.rho_productivity_va", PARAM_REAL, 0, "1", -0.95, 0.95, \
       TLHN_STR(TLHN_POP_RHO_PRODUCTIVITY_VA), NULL, \
-      "§2 correlation of log VA per employee with log VA/mu" }
+      "§2 correlation of log VA per employee with log VA/mu" }, \
+    { "population.coverage", PARAM_REAL, 0, "share", 0.001, 1, "1", NULL, \
+      "§1.1 share of the city's industrial firms the table covers: the quota, project pipeline, " \
+      "land supply and reserve, land revenue, initial capital and extensive targets are scaled " \
+      "by it (docs/model-population.md §1.5)" }, \
+    { "population.csv_delimiter", PARAM_CHOICE, 0, "", 0, 0, "auto", \
+      "auto|comma|tab|semicolon", \
+      "§1.1 delimiter of a firm table; auto: the one that finds the column names (--csv-delimiter)" }, \
+    { "population.encoding", PARAM_CHOICE, 0, "", 0, 0, "auto", "auto|utf-8|gb18030|utf-16", \
+      "§1.1 encoding of a firm table; auto: a byte-order mark, else valid UTF-8, else GB18030 " \
+      "(--encoding)" }
 
 /* Random-stream purposes of the generator (engine/rng.h). The population's streams use the
  * replication index 0xFFFFFFFF, which no run reaches, and purposes from RNG_PURPOSE_MODEL + 64,
@@ -138,11 +161,26 @@ void tlhn_popcfg_from_scenario(const struct scenario *sc, tlhn_popcfg *cfg);
  * Ids are the integers 1..n, 规上 firms first. NULL when tlhn_popcfg_check() fails. */
 tlhn_firms *tlhn_firms_synthesize(const tlhn_popcfg *cfg);
 
-/* Read a firm table from CSV (§1.1). On a missing file or column, wrong field count, non-number,
- * negative value, land <= 0, employees < 1, rd_ratio outside 0..1, above_scale not 0/1, unknown
- * district or sector, duplicate id or an empty table: NULL, with `e` naming file, line and
- * column. */
+/* Read a firm table from CSV (§1.1), encoding and delimiter detected. On a missing file or
+ * columns (all named), an undecodable byte, a NUL, malformed quotes, a wrong field count, a
+ * non-number (the cell shown), a value out of its bounds or implausibly large, above_scale not
+ * 0/1, an unknown district or sector, a duplicate id or an empty table: NULL, with `e` naming
+ * file, line and column. */
 tlhn_firms *tlhn_firms_read_csv(const char *path, phx_err *e);
+
+/* Options of the CSV reader: "auto" or NULL detects. */
+typedef struct tlhn_csv_opts {
+    const char *delimiter;      /* auto | comma | tab | semicolon */
+    const char *encoding;       /* auto | utf-8 | gb18030 | utf-16 */
+} tlhn_csv_opts;
+
+/* tlhn_firms_read_csv() with options (NULL: detect both). RFC 4180 records; the rules of
+ * docs/model-population.md §1.1. Fills the table's `src`. */
+tlhn_firms *tlhn_firms_read_csv_opts(const char *path, const tlhn_csv_opts *o, phx_err *e);
+
+/* Hex SHA-256 of the CSV text tlhn_firms_write_csv() would write for `f` (the provenance of a
+ * synthetic table: `phoenix synth` writes exactly these bytes). 0, or -1 without memory. */
+int tlhn_firms_csv_sha256(const tlhn_firms *f, char hex[65]);
 
 /* The scenario's firm table: synthetic (sc->firms == "synthetic") or read from sc->firms.
  * NULL with `e` filled on error. */

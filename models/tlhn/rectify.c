@@ -97,6 +97,8 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
         s->items[m++] = (tlhn_rank_item){ priority_key(sh, s, i), sh->firms->id_rank[i],
                                           (uint32_t)i };
     }
+    if (quota > m)                       /* issue 13: the quota binds (too few candidates) */
+        s->cum[M_QUOTA_UNFILLED] += (double)(quota - m);
     if (!sh->fund_constrained) {
         /* §4.2: the first `quota` in priority order start, in that order (so the fund's sums
          * are the very sums of a constrained run with money to spare) */
@@ -124,6 +126,7 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
         start(s, i, a, y + draw_lag(s, rc, i, year), cost);
         started++;
     }
+    s->cum[M_QUOTA_UNFUNDED] += (double)((quota < m ? quota : m) - started);   /* the fund binds */
 }
 
 /* ---- completion (§4.4, §4.5) ------------------------------------------------------------------- */

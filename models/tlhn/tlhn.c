@@ -144,6 +144,20 @@ static const metric_def tlhn_metrics[] = {
           "闲置工业用地存量", LESS),
     STATE(M_PROJECTS_WAITING, "projects_waiting", "projects", "signed projects waiting for land",
           "待落地项目", LESS),
+    /* constraints that bind (issue 13): > 0 means the constraint bound; coverage.c, rectify.c,
+     * attract.c */
+    CUM(M_QUOTA_UNFILLED, "quota_unfilled", "firms",
+        "rectification starts the quota asked for with no candidate left", "整治任务缺口(无候选企业)",
+        LESS, METRIC_CONSTRAINT),
+    CUM(M_QUOTA_UNFUNDED, "quota_unfunded", "firms",
+        "rectification starts not made for want of money (fund.constrained)",
+        "整治任务缺口(资金不足)", LESS, METRIC_CONSTRAINT),
+    [M_PROJECTS_WAITING_LAND] = { "projects_waiting_for_land", "projects",
+        "signed projects waiting at year end because the land left was too little",
+        "因缺地待落地项目", LESS, METRIC_STATE, METRIC_CONSTRAINT },
+    [M_PROJECTS_WAITING_ENERGY] = { "projects_waiting_for_energy", "projects",
+        "signed projects with land waiting at year end for the energy budget (等量/减量替代)",
+        "因用能指标待落地项目", LESS, METRIC_STATE, METRIC_CONSTRAINT },
 };
 _Static_assert(sizeof tlhn_metrics / sizeof tlhn_metrics[0] == M_COUNT, "metric table order");
 
@@ -290,6 +304,7 @@ static int tlhn_prepare(const scenario *sc, void **out, phx_err *e)
                         UINT32_MAX);
     }
     sh->n = sh->firms->n;
+    tlhn_coverage_prepare(sc, sh);      /* population.coverage, provenance (coverage.c) */
     build_units(sh);
     double va = 0, energy = 0;
     for (size_t i = 0; i < sh->n; i++)
@@ -328,6 +343,7 @@ static void tlhn_scratch_free(void *p)
     free(s->items);
     free(s->ind);
     free(s->proj);
+    free(s->theta);
     free(s);
 }
 
@@ -353,6 +369,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->ind = phx_calloc(6 * n, sizeof *s->ind);
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);
+    s->theta = phx_calloc(sh->n_slots ? sh->n_slots : 1, sizeof *s->theta);
     return s;
 }
 
@@ -458,6 +475,8 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
 {
     const tlhn_shared *sh = shared;
     tlhn_scratch *s = scratch;
+    replication_ctx covered;
+    rc = tlhn_coverage_apply(sh, s, rc, &covered);   /* population.coverage < 1 (coverage.c) */
     reset(sh, s);
     s->reserve = THETA(rc, P_LAND_INITIAL_RESERVE);   /* the stock the plan starts from */
     for (int y = 0; y < rc->n_years; y++) {
@@ -509,6 +528,8 @@ const model_type model_tlhn = {
     .check = tlhn_check,
     .prepare = tlhn_prepare,
     .shared_free = tlhn_shared_free,
+    .provenance = tlhn_provenance,
+    .target_factor = tlhn_target_factor,
     .scratch_alloc = tlhn_scratch_alloc,
     .scratch_free = tlhn_scratch_free,
     .simulate = tlhn_simulate,

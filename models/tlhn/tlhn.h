@@ -216,6 +216,8 @@ enum {
     M_TAX_PER_MU, M_VA_PER_MU, M_LABOR_PRODUCTIVITY, M_ENERGY_INTENSITY,
     M_ENERGY_INTENSITY_CHANGE, M_FIRMS_A, M_FIRMS_B, M_FIRMS_C, M_FIRMS_D,
     M_LAND_RESERVE, M_LAND_IDLE, M_PROJECTS_WAITING,
+    /* constraints that bind (issue 13; METRIC_CONSTRAINT) */
+    M_QUOTA_UNFILLED, M_QUOTA_UNFUNDED, M_PROJECTS_WAITING_LAND, M_PROJECTS_WAITING_ENERGY,
     M_COUNT
 };
 
@@ -259,6 +261,11 @@ typedef struct tlhn_shared {
     uint8_t *unit_above;            /* is unit u a 规上 unit? */
     double base_energy_intensity;   /* 规上 Σ energy / Σ VA of the base year (tce/万元) */
     size_t project_capacity;        /* first guess of signed projects per replication */
+    double coverage;                /* population.coverage (coverage.c) */
+    size_t n_slots;                 /* theta length */
+    const char *prov[16];           /* provenance key/value pairs (coverage.c) */
+    size_t n_prov;
+    char prov_text[4][72];          /* their numbers as text */
 } tlhn_shared;
 
 /* One item to rank: ascending key, then ascending id rank (§3.3). */
@@ -313,6 +320,7 @@ typedef struct tlhn_scratch {
     double fund_breakeven_capital;  /* smallest initial capital solvent so far, 万元 */
     double class_count[N_CLASSES];
     double z_common;                /* Z_t of this year */
+    double *theta;                  /* n_slots: theta with population.coverage applied */
 } tlhn_scratch;
 
 /* ---- steps (one file each) ------------------------------------------------------------------- */
@@ -356,6 +364,16 @@ void tlhn_fund_in(tlhn_scratch *s, const replication_ctx *rc, double wan);   /* 
 void tlhn_fund_out(tlhn_scratch *s, double wan);                              /* outflow */
 /* End of year y, after fund_min: the break-even contribution rate and initial capital so far. */
 void tlhn_fund_breakeven(tlhn_scratch *s, const replication_ctx *rc);
+
+/* coverage.c: a table that covers part of the city (population.coverage, docs/model-population.md
+ * §1.5) and the provenance of the table. */
+void tlhn_coverage_prepare(const struct scenario *sc, tlhn_shared *sh);
+/* rc itself when coverage is 1; else `local`, a copy of rc whose theta (the scratch's) has the
+ * city-wide parameters scaled by the coverage. */
+const replication_ctx *tlhn_coverage_apply(const tlhn_shared *sh, tlhn_scratch *s,
+                                           const replication_ctx *rc, replication_ctx *local);
+double tlhn_target_factor(const struct scenario *sc, int m);
+size_t tlhn_provenance(const void *shared, const char *const **kv);
 
 /* Add v to cumulative metric m, city-wide and, for group metrics, in district d. */
 static inline void tlhn_add(tlhn_scratch *s, int m, int d, double v)
