@@ -301,6 +301,11 @@ static const metric_def tlhn_metrics[] = {
           "闲置工业用地存量", LESS),
     STATE(M_PROJECTS_WAITING, "projects_waiting", "projects", "signed projects waiting for land",
           "待落地项目", LESS),
+    STATE(M_PROJECTS_LANDED_YEAR, "projects_landed_year", "projects",
+          "projects landed in the year (not cumulative)", "当年落地项目", MORE),
+    STATE(M_PROJECTS_MAJOR_LANDED_YEAR, "projects_major_landed_year", "projects",
+          "major projects (≥ 10 亿元) landed in the year (not cumulative)",
+          "当年落地10亿元以上制造业项目", MORE),
 };
 _Static_assert(sizeof tlhn_metrics / sizeof tlhn_metrics[0] == M_COUNT, "metric table order");
 
@@ -610,6 +615,11 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     v[M_LAND_RESERVE] = s->reserve;
     v[M_LAND_IDLE] = idle;
     v[M_PROJECTS_WAITING] = (double)waiting;
+    /* the year's landings: this year's cumulative count less last year's */
+    v[M_PROJECTS_LANDED_YEAR] = v[M_PROJECTS_LANDED] -
+                                (y > 0 ? row[(size_t)M_PROJECTS_LANDED * ny + (size_t)y - 1] : 0);
+    v[M_PROJECTS_MAJOR_LANDED_YEAR] =
+        v[M_PROJECTS_MAJOR_LANDED] - (y > 0 ? row[(size_t)M_PROJECTS_MAJOR_LANDED * ny + (size_t)y - 1] : 0);
     for (int m = 0; m < M_COUNT; m++)
         row[(size_t)m * ny + (size_t)y] = v[m];
 }

@@ -76,6 +76,8 @@ enum {
     M_TAX_PER_MU, M_VA_PER_MU, M_LABOR_PRODUCTIVITY, M_ENERGY_INTENSITY,
     M_ENERGY_INTENSITY_CHANGE, M_FIRMS_A, M_FIRMS_B, M_FIRMS_C, M_FIRMS_D,
     M_LAND_RESERVE, M_LAND_IDLE, M_PROJECTS_WAITING,
+    /* the year's own count, beside the cumulative one (for observations of one year) */
+    M_PROJECTS_LANDED_YEAR, M_PROJECTS_MAJOR_LANDED_YEAR,
     M_COUNT
 };
 
