@@ -46,5 +46,7 @@ int cli_sweep(int argc, char **argv, const char *command_line);
 /* `phoenix fund` (cli/fund.c), with main's argc and argv (argv[1] is "fund"): it records the
  * whole command line itself. */
 int cli_fund(int argc, char **argv);
+/* `phoenix calibrate` (cli/calibrate.c). */
+int cli_calibrate(int argc, char **argv, const char *command_line);
 
 #endif

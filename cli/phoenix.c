@@ -38,6 +38,12 @@ static const char usage_text[] =
     "              [--format table|csv] [run options]\n"
     "      The fund's contribution rate (or initial capital) that keeps it solvent, or with\n"
     "      --require reaches those targets, with probability >= Q; writes /fund (default fund.h5).\n"
+    "  phoenix calibrate SCENARIO.ini --observed FILE.csv [--particles N] [--generations G]\n"
+    "              [--tolerance-final E] [--quantile A] [--min-acceptance R] [-o post.h5] [run options]\n"
+    "      ABC-SMC (Beaumont et al. 2009, adaptive tolerances) of the scenario's distributions\n"
+    "      against observations (CSV metric,year,value,sd,source); writes /calibration and a\n"
+    "      posterior predictive run (default posterior.h5). `phoenix run ... --posterior post.h5`\n"
+    "      then draws each replication's calibrated parameters from that posterior.\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
     "  phoenix params [MODEL] [--format table|md]\n"
@@ -354,6 +360,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "fund"))
         return cli_fund(argc, argv);
+    if (!strcmp(cmd, "calibrate")) {
+        char *cl = join_args(argc, argv);
+        int st = cli_calibrate(argc - 1, argv + 1, cl);
+        free(cl);
+        return st;
+    }
     if (!strcmp(cmd, "summary"))
         return cmd_summary(argc - 1, argv + 1);
     if (!strcmp(cmd, "params"))
