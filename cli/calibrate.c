@@ -139,6 +139,8 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
     abc *a = abc_alloc(sc, shared, obs, &ca->s, e);
     if (a == NULL)
         return e->status;
+    if (!ca->o.quiet)
+        print_observed(obs, sc);
     int st = PHX_OK;
     while (st == PHX_OK && abc_test(a) == ABC_CONTINUE) {
         size_t before = abc_n_generations(a);
@@ -198,8 +200,6 @@ int cli_calibrate(int argc, char **argv, const char *command_line)
     st = scenario_load(&sc, ca.file, models_all, models_n, ca.o.ov, ca.o.n_ov, &e);
     if (st == PHX_OK)
         st = observed_load(ca.observed, sc, &obs, &e);
-    if (st == PHX_OK && !ca.o.quiet)
-        print_observed(obs, sc);
     if (st == PHX_OK)
         st = sc->model->prepare(sc, &shared, &e);
     if (st == PHX_OK)

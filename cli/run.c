@@ -12,6 +12,7 @@
 #include "../engine/run.h"
 #include "../engine/stats.h"
 #include "../models/models.h"
+#include "../output/calibration.h"
 #include "../output/h5.h"
 #include "cli.h"
 
@@ -26,6 +27,7 @@ typedef struct run_args {
     int n_vary;
     char **files;
     int n_files;
+    const char *posterior;     /* --posterior FILE.h5: parameters from its /calibration */
 } run_args;
 
 /* Options shared by run and sweep; `sweep` allows --vary. */
@@ -35,6 +37,7 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
         CLI_SHARED_OPTIONS,
         { "precision", required_argument, NULL, 'P' }, { "batch", required_argument, NULL, 'B' },
         { "max-replications", required_argument, NULL, 'M' }, { "vary", required_argument, NULL, 'V' },
+        { "posterior", required_argument, NULL, 'Q' },
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);
@@ -66,6 +69,7 @@ static int parse_args(int argc, char **argv, int sweep, run_args *a)
                 return PHX_EINPUT;
             }
             break;
+        case 'Q': a->posterior = optarg; break;
         case 'V':
             if (!sweep)
                 return cli_usage_error("--vary belongs to phoenix sweep%s", "");
@@ -239,7 +243,8 @@ static int run_precision(const scenario *sc, const void *shared, const run_optio
  * first scenario's stopping point sets the replication count of all (so they stay paired).
  * Under MPI every rank runs this, in step (the same collective calls in the same order, the
  * loop ruled by agreed statuses); only rank 0 writes: `w` is NULL on the others. */
-static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx_err *e)
+static int run_set(scenario **sc, size_t n, const run_args *a, const posterior *post, h5_writer *w,
+                   phx_err *e)
 {
     int st = PHX_OK;
     for (size_t i = 0; st == PHX_OK && i < n; i++) {
@@ -250,9 +255,15 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
         if (!a->o.quiet && n > 1)
             fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
         st = sc[i]->model->prepare(sc[i], &shared, e);
+        posterior_design *pd = NULL;     /* --posterior: engine/posterior.h */
+        if (st == PHX_OK && post != NULL)
+            st = posterior_design_alloc(&pd, post, sc[i], ro.sampler, (size_t)sc[i]->replications, e);
+        ro.design = posterior_design_get(pd);
         if (st == PHX_OK && w != NULL)
             st = h5_writer_begin_scenario(w, sc[i], a->precision > 0 && i == 0 ? (size_t)a->batch
                                                                              : (size_t)sc[i]->replications, e);
+        if (st == PHX_OK && w != NULL && post != NULL)
+            st = h5_writer_scenario_attr_str(w, "posterior", post->source, e);
         st = cluster_agree(st, e);
         run_sink sink = h5_writer_sink(w);
         if (st == PHX_OK && a->precision > 0 && i == 0) {
@@ -278,6 +289,7 @@ static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx
         st = cluster_agree(st, e);
         if (shared)
             sc[i]->model->shared_free(shared);
+        posterior_design_free(pd);
     }
     for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
         st = h5_writer_compare(w, sc[0], sc[i], e);
@@ -321,13 +333,16 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     phx_err e = { 0 };
     h5_writer *w = NULL;
     int st = check_comparable(sc, n, a->precision > 0, &e);
+    posterior *post = NULL;
+    if (st == PHX_OK && a->posterior != NULL)
+        st = calibration_posterior_load(a->posterior, &post, &e);
     if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     if (st == PHX_OK && w != NULL)
         guard_temp_file(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
-        st = run_set(sc, n, a, w, &e);
+        st = run_set(sc, n, a, post, w, &e);
     if (st == PHX_OK && grid && w != NULL)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
     if (st == PHX_OK && w != NULL) {
@@ -335,6 +350,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         w = NULL;
     }
     h5_writer_abort(w);
+    posterior_free(post);
     guard_temp_file(NULL);
     st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)
