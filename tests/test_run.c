@@ -184,7 +184,8 @@ static void rev_fill(void *ctx, const scenario *sc, size_t first, size_t n, doub
 static uint32_t rev_stream(void *ctx, size_t i)
 {
     rev_design *d = ctx;
-    d->streamed++;
+#pragma omp atomic
+    d->streamed++;                  /* stream() is called from the worker threads */
     return (uint32_t)i;
 }
 
