@@ -380,7 +380,7 @@ static int accept_rounds(abc *a, abc_generation *cur, double acc_guess, phx_err 
     size_t done = 0;
     double acc = acc_guess;
     while (cur->n < N && done < budget) {
-        size_t m = a->g == 0 ? N : (size_t)ceil(1.2 * (double)(N - cur->n) / acc) + 16;
+        size_t m = a->g == 0 ? N : (size_t)ceil(1.05 * (double)(N - cur->n) / acc) + 16;
         if (m > budget - done)
             m = budget - done;
         int st = run_round(a, done, m, e);
