@@ -139,9 +139,14 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
     abc *a = abc_alloc(sc, shared, obs, &ca->s, e);
     if (a == NULL)
         return e->status;
+    h5_writer *w = NULL;            /* opened first: a bad -o fails before the simulations */
+    int st = h5_writer_open(&w, ca->o.out, ca->o.force, command_line, sc->seed, e);
+    if (st != PHX_OK) {
+        abc_free(a);
+        return st;
+    }
     if (!ca->o.quiet)
         print_observed(obs, sc);
-    int st = PHX_OK;
     while (st == PHX_OK && abc_test(a) == ABC_CONTINUE) {
         size_t before = abc_n_generations(a);
         st = abc_iterate(a, e);
@@ -153,10 +158,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
     posterior *p = st == PHX_OK ? posterior_from_abc(a, sc, ca->o.out, e) : NULL;
     if (st == PHX_OK && p == NULL)
         st = e->status;
-    h5_writer *w = NULL;
     predictive_check chk = { 0 };
-    if (st == PHX_OK)
-        st = h5_writer_open(&w, ca->o.out, ca->o.force, command_line, sc->seed, e);
     if (st == PHX_OK)
         st = h5_writer_begin_scenario(w, sc, (size_t)sc->replications, e);
     if (st == PHX_OK) {
