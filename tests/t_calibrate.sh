@@ -61,6 +61,25 @@ grep -q "va_total_yi 2020 is outside the scenario's years 2021-2023: not used" "
 grep -q "generation 1: tolerance" "$d/err3" || fail "no generation lines"
 grep -q "projects_major_landed_year\[2023\]" "$d/out3" || fail "no predictive check table: $(cat "$d/out3")"
 grep -q "economy.growth" "$d/out3" || fail "no posterior table"
+/usr/bin/python3 - "$k/p1.h5" <<'PY' || fail "/calibration is not consistent with itself or with the predictive run"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1]); c = f["calibration"]
+w = c["weight"][:]
+assert np.allclose(w.sum(axis=1), 1) and (w >= 0).all()
+assert np.allclose(c["ess"][:], 1 / (w ** 2).sum(axis=1))
+assert np.isinf(c["tolerance"][0]) and (np.diff(c["tolerance"][1:]) <= 0).all()
+d = c["distance"][:]; t = c["tolerance"][:]
+assert (d[1:] <= t[1:, None]).all()                 # every accepted particle within its tolerance
+sim, obs, sd = c["simulated"][:], c["observed"][:], c["observed_sd"][:]
+assert np.allclose(d, np.sqrt((((sim - obs) / sd) ** 2).sum(axis=2)))
+assert np.allclose(c["acceptance_rate"][:], w.shape[1] / c["n_proposed"][:])
+m = f["scenarios/hindcast/metrics"]
+for i, name in enumerate(c["observation"].asstr()[:]):
+    metric, year = name[:-6], int(name[-5:-1])
+    x = m[metric][:, year - 2021]
+    assert np.allclose(c["predictive_quantiles"][i], np.quantile(x, c["quantile"][:])), name
+    assert np.isclose(c["predictive_p_below"][i], (x <= obs[i]).mean()), name
+PY
 expect_error "exists" 2 "exists; use --force" "$PHOENIX" calibrate $H --observed $obs -o "$k/p3.h5"
 
 # forecast with the posterior: identical at 1 and 2 threads, both scenarios the same draws
