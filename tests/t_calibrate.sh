@@ -82,6 +82,15 @@ for i, name in enumerate(c["observation"].asstr()[:]):
 PY
 expect_error "exists" 2 "exists; use --force" "$PHOENIX" calibrate $H --observed $obs -o "$k/p3.h5"
 
+# an interrupted calibration leaves no file (the output is opened before the generations)
+mkdir "$d/int"
+"$PHOENIX" calibrate $H --observed $obs -o "$d/int/p.h5" --quiet 2>/dev/null &
+pid=$!
+sleep 2
+kill -INT $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ -z "$(ls "$d/int")" ] || fail "an interrupted calibration left $(ls "$d/int")"
+
 # forecast with the posterior: identical at 1 and 2 threads, both scenarios the same draws
 printf '[scenario]\nbase = %s/scenarios/extended-2030.ini\nname = ext-b\n[rectify]\nfirms_per_year = 300 300 250 300 300 300 300 300 300 300\n' "$PWD" >"$d/b.ini"
 for t in 1 2; do
