@@ -28,8 +28,10 @@ static const char usage_text[] =
     "  phoenix run SCENARIO.ini [MORE.ini ...] [-o FILE] [-n REPS] [--seed S] [--threads N]\n"
     "              [--sampler mc|lhs|sobol] [--set section.key=value ...] [--firms FILE.csv]\n"
     "              [--precision REL [--batch B] [--max-replications N]] [--block B] [--force] [--quiet]\n"
+    "              [--posterior post.h5]\n"
     "      Several scenarios run on the same replications (common random numbers); each is\n"
-    "      compared with the first (paired differences, P(better)).\n"
+    "      compared with the first (paired differences, P(better)). --posterior draws each\n"
+    "      replication's calibrated parameters from a `phoenix calibrate` posterior.\n"
     "  phoenix sweep SCENARIO.ini --vary section.key=v1,v2,... [--vary ...] [run options]\n"
     "      Runs the full grid of lever values, paired, and prints a table of the grid.\n"
     "      Under mpirun (MPI build: make MPI=1), run and sweep split the replications across\n"
@@ -45,6 +47,12 @@ static const char usage_text[] =
     "      Which of the scenario's distribution-valued keys drive each metric, and how much is\n"
     "      the model's own chance: Sobol' indices (default), Morris screening or a tornado;\n"
     "      writes /sensitivity/<method> (default sensitivity.h5). docs/sensitivity.md.\n"
+    "  phoenix calibrate SCENARIO.ini --observed FILE.csv [--particles N] [--generations G]\n"
+    "              [--tolerance-final E] [--quantile A] [--min-acceptance R] [-o post.h5] [run options]\n"
+    "      ABC-SMC (Beaumont et al. 2009, adaptive tolerances) of the scenario's distributions\n"
+    "      against observations (CSV metric,year,value,sd,source); writes /calibration and a\n"
+    "      posterior predictive run (default posterior.h5). `phoenix run ... --posterior post.h5`\n"
+    "      then draws each replication's calibrated parameters from that posterior.\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
     "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"
@@ -397,6 +405,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "fund"))
         return cli_fund(argc, argv);
+    if (!strcmp(cmd, "calibrate")) {
+        char *cl = join_args(argc, argv);
+        int st = cli_calibrate(argc - 1, argv + 1, cl);
+        free(cl);
+        return st;
+    }
     if (!strcmp(cmd, "summary"))
         return cmd_summary(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))

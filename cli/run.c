@@ -14,6 +14,7 @@
 #include "../engine/sweep.h"
 #include "../engine/stats.h"
 #include "../models/models.h"
+#include "../output/calibration.h"
 #include "../output/h5.h"
 #include "cli.h"
 
@@ -28,17 +29,18 @@ typedef struct run_args {
     int n_vary;
     char **files;
     int n_files;
+    const char *posterior;     /* --posterior FILE.h5: parameters from its /calibration */
 } run_args;
 
 /* What the options say together: files, --vary, --precision, the output. */
 static int check_args(int is_sweep, run_args *a)
 {
     if (a->n_files == 0)
-        return cli_usage_error("%s needs a scenario file", is_sweep ? "is_sweep" : "run");
+        return cli_usage_error("%s needs a scenario file", is_sweep ? "sweep" : "run");
     if (is_sweep && a->n_files != 1)
-        return cli_usage_error("is_sweep takes one scenario file, got %s", "several");
+        return cli_usage_error("sweep takes one scenario file, got %s", "several");
     if (is_sweep && a->n_vary == 0)
-        return cli_usage_error("is_sweep needs at least one --vary section.key=v1,v2,...%s", "");
+        return cli_usage_error("sweep needs at least one --vary section.key=v1,v2,...%s", "");
     if (a->n_files > MAX_SCENARIOS)
         return cli_usage_error("at most %s scenarios", "4096");
     if (a->precision > 0 && a->max_reps < a->batch)
@@ -58,10 +60,11 @@ static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
         CLI_SHARED_OPTIONS,
         { "precision", required_argument, NULL, 'P' }, { "batch", required_argument, NULL, 'B' },
         { "max-replications", required_argument, NULL, 'M' }, { "vary", required_argument, NULL, 'V' },
+        { "posterior", required_argument, NULL, 'Q' },
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);
-    a->o.out = is_sweep ? "is_sweep.h5" : "results.h5";
+    a->o.out = is_sweep ? "sweep.h5" : "results.h5";
     a->batch = 1000;
     a->max_reps = 1000000;
     int c;
@@ -89,14 +92,15 @@ static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
                 return PHX_EINPUT;
             }
             break;
+        case 'Q': a->posterior = optarg; break;
         case 'V':
             if (!is_sweep)
-                return cli_usage_error("--vary belongs to phoenix is_sweep%s", "");
+                return cli_usage_error("--vary belongs to phoenix sweep%s", "");
             if (a->n_vary == MAX_VARY)
                 return cli_usage_error("at most %s --vary options", "8");
             a->vary[a->n_vary++] = optarg;
             break;
-        default: return cli_usage_error("%s: bad option", is_sweep ? "is_sweep" : "run");
+        default: return cli_usage_error("%s: bad option", is_sweep ? "sweep" : "run");
         }
     }
     a->files = argv + optind;
@@ -151,8 +155,8 @@ static int check_comparable(scenario *const *sc, size_t n, int by_precision, phx
 /* Run scenario i of the set into `w` (NULL on MPI ranks other than 0); with --precision the first
  * scenario's stopping point sets the replication count of all, so that they stay paired. The
  * scenarios are not changed: what ran goes to rec[i] and the file's run record. */
-static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h5_writer *w,
-                   run_record *rec, phx_err *e)
+static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
+                   const posterior *post, h5_writer *w, run_record *rec, phx_err *e)
 {
     void *shared = NULL;
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
@@ -162,11 +166,17 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h
     if (!a->o.quiet && n > 1)
         fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
     int st = sc[i]->model->prepare(sc[i], &shared, e);
+    posterior_design *pd = NULL;         /* --posterior: engine/posterior.h */
+    if (st == PHX_OK && post != NULL)
+        st = posterior_design_alloc(&pd, post, sc[i], ro.sampler, (size_t)sc[i]->replications, e);
+    ro.design = posterior_design_get(pd);
     rec[i] = i == 0 ? run_record_of(sc[i]) : (run_record){ rec[0].replications, RUN_STOP_PAIRED, 0, 0, 0 };
     if (st == PHX_OK && w != NULL)
         st = h5_writer_begin_scenario(w, sc[i], by_precision ? (size_t)a->batch : rec[i].replications, e);
     if (st == PHX_OK && w != NULL)
         st = h5_writer_provenance(w, sc[i]->model, shared, e);
+    if (st == PHX_OK && w != NULL && post != NULL)
+        st = h5_writer_scenario_attr_str(w, "posterior", post->source, e);
     st = cluster_agree(st, e);
     run_sink sink = h5_writer_sink(w);
     if (st == PHX_OK && by_precision) {
@@ -186,18 +196,20 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h
     st = cluster_agree(st, e);
     if (shared)
         sc[i]->model->shared_free(shared);
+    posterior_design_free(pd);
     return st;
 }
 
 /* Run every scenario in turn into `w`, then compare each with the first. Under MPI every rank
  * runs this, in step (the same collective calls in the same order, the loop ruled by agreed
  * statuses); only rank 0 writes: `w` is NULL on the others. */
-static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx_err *e)
+static int run_set(scenario **sc, size_t n, const run_args *a, const posterior *post, h5_writer *w,
+                   phx_err *e)
 {
     int st = PHX_OK;
     run_record *rec = phx_calloc(n, sizeof *rec);
     for (size_t i = 0; st == PHX_OK && i < n; i++)
-        st = run_one(sc, i, n, a, w, rec, e);
+        st = run_one(sc, i, n, a, post, w, rec, e);
     for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
         st = h5_writer_compare_n(w, sc[0], sc[i], rec[0].replications, e);
     free(rec);
@@ -241,13 +253,16 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     phx_err e = { 0 };
     h5_writer *w = NULL;
     int st = check_comparable(sc, n, a->precision > 0, &e);
+    posterior *post = NULL;
+    if (st == PHX_OK && a->posterior != NULL)
+        st = calibration_posterior_load(a->posterior, &post, &e);
     if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     if (st == PHX_OK && w != NULL)
         guard_temp_file(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
-        st = run_set(sc, n, a, w, &e);
+        st = run_set(sc, n, a, post, w, &e);
     if (st == PHX_OK && grid && w != NULL)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
     if (st == PHX_OK && w != NULL) {
@@ -255,6 +270,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         w = NULL;
     }
     h5_writer_abort(w);
+    posterior_free(post);
     guard_temp_file(NULL);
     st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)

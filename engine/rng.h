@@ -16,6 +16,8 @@ enum {
     RNG_PURPOSE_SAMPLER = 1,      /* per-replication parameter draws (entity = parameter slot) */
     RNG_PURPOSE_LHS = 2,          /* Latin hypercube permutations (entity = parameter slot) */
     RNG_PURPOSE_SOBOL = 3,        /* Sobol random shift (entity = parameter slot) */
+    RNG_PURPOSE_ABC = 8,          /* ABC proposals (replication = proposal, year = generation) */
+    RNG_PURPOSE_POSTERIOR = 9,    /* posterior draws of `run --posterior` (replication) */
     RNG_PURPOSE_MODEL = 16
 };
 

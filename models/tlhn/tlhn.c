@@ -158,6 +158,11 @@ static const metric_def tlhn_metrics[] = {
     [M_PROJECTS_WAITING_ENERGY] = { "projects_waiting_for_energy", "projects",
         "signed projects with land waiting at year end for the energy budget (等量/减量替代)",
         "因用能指标待落地项目", LESS, METRIC_STATE, METRIC_CONSTRAINT },
+    STATE(M_PROJECTS_LANDED_YEAR, "projects_landed_year", "projects",
+          "projects landed in the year (not cumulative)", "当年落地项目", MORE),
+    STATE(M_PROJECTS_MAJOR_LANDED_YEAR, "projects_major_landed_year", "projects",
+          "major projects (≥ 10 亿元) landed in the year (not cumulative)",
+          "当年落地10亿元以上制造业项目", MORE),
 };
 _Static_assert(sizeof tlhn_metrics / sizeof tlhn_metrics[0] == M_COUNT, "metric table order");
 
@@ -466,6 +471,11 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     v[M_LAND_RESERVE] = s->reserve;
     v[M_LAND_IDLE] = idle;
     v[M_PROJECTS_WAITING] = (double)waiting;
+    /* the year's landings: this year's cumulative count less last year's */
+    v[M_PROJECTS_LANDED_YEAR] = v[M_PROJECTS_LANDED] -
+        (y > 0 ? row[layout_cell(M_PROJECTS_LANDED, (size_t)y - 1, ny)] : 0);
+    v[M_PROJECTS_MAJOR_LANDED_YEAR] = v[M_PROJECTS_MAJOR_LANDED] -
+        (y > 0 ? row[layout_cell(M_PROJECTS_MAJOR_LANDED, (size_t)y - 1, ny)] : 0);
     for (int m = 0; m < M_COUNT; m++)           /* the one place a unit's scale is applied */
         row[layout_cell((size_t)m, (size_t)y, ny)] = metric_scaled(&tlhn_metrics[m], v[m]);
 }

@@ -218,6 +218,8 @@ enum {
     M_LAND_RESERVE, M_LAND_IDLE, M_PROJECTS_WAITING,
     /* constraints that bind (issue 13; METRIC_CONSTRAINT) */
     M_QUOTA_UNFILLED, M_QUOTA_UNFUNDED, M_PROJECTS_WAITING_LAND, M_PROJECTS_WAITING_ENERGY,
+    /* the year's own count, beside the cumulative one (for observations of one year) */
+    M_PROJECTS_LANDED_YEAR, M_PROJECTS_MAJOR_LANDED_YEAR,
     M_COUNT
 };
 
