@@ -86,11 +86,9 @@ static void class_unit(const replication_ctx *rc, tlhn_scratch *s, size_t n)
     for (int c = 0; c < N_CLASSES; c++)
         share[c] = THETA(rc, P_EVAL_SHARE_A + c);
     tlhn_class_bounds(n, share, bounds);
-    tlhn_rank_select_many(s->items, n, bounds, N_CLASSES - 1);
+    tlhn_rank_classes(s->items, n, bounds, N_CLASSES - 1, s->cls, s->rank_work);
     size_t from = 0;
     for (int c = 0; c < N_CLASSES; c++) {
-        for (size_t j = from; j < bounds[c]; j++)
-            s->cls[s->items[j].firm] = (uint8_t)c;
         s->class_count[c] += (double)(bounds[c] - from);
         from = bounds[c];
     }

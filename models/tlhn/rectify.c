@@ -100,10 +100,7 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
     if (!sh->fund_constrained) {
         /* §4.2: the first `quota` in priority order start, in that order (so the fund's sums
          * are the very sums of a constrained run with money to spare) */
-        if (quota < m)
-            tlhn_rank_select(s->items, m, quota);
-        size_t k = quota < m ? quota : m;
-        tlhn_rank_sort(s->items, k);
+        size_t k = tlhn_rank_first(s->items, m, quota, 0, s->rank_work);
         for (size_t j = 0; j < k; j++) {
             size_t i = s->items[j].firm;
             int a = draw_action(s, rc, i, year);
@@ -113,16 +110,21 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
     }
     /* §7 fund.constrained = on: in priority order, an action that costs more than the balance
      * waits (the firm stays a candidate); the next candidate is considered. */
-    tlhn_rank_sort(s->items, m);
-    size_t started = 0;
-    for (size_t j = 0; j < m && started < quota; j++) {
-        size_t i = s->items[j].firm;
-        int a = draw_action(s, rc, i, year);
-        double cost = tlhn_action_cost(s, rc, i, a);
-        if (cost > 0 && cost > s->fund_balance)
-            continue;
-        start(s, i, a, y + draw_lag(s, rc, i, year), cost);
-        started++;
+    size_t started = 0, done = 0, chunk = 2 * quota + 64;
+    while (started < quota && done < m) {
+        /* the next `chunk` in priority order, sorted, the rest kept: no full sort */
+        size_t k = tlhn_rank_first(s->items + done, m - done, chunk, 1, s->rank_work);
+        for (size_t j = done; j < done + k && started < quota; j++) {
+            size_t i = s->items[j].firm;
+            int a = draw_action(s, rc, i, year);
+            double cost = tlhn_action_cost(s, rc, i, a);
+            if (cost > 0 && cost > s->fund_balance)
+                continue;
+            start(s, i, a, y + draw_lag(s, rc, i, year), cost);
+            started++;
+        }
+        done += k;
+        chunk *= 2;
     }
 }
 

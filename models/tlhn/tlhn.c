@@ -483,6 +483,7 @@ static void tlhn_scratch_free(void *p)
     free(s->cls);
     free(s->due);
     free(s->items);
+    tlhn_rank_work_free(s->rank_work);
     free(s->ind);
     free(s->proj);
     free(s);
@@ -507,6 +508,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->cls = phx_calloc(n, 1);
     s->due = phx_calloc(n, sizeof *s->due);
     s->items = phx_calloc(n, sizeof *s->items);
+    s->rank_work = tlhn_rank_work_alloc(n);
     s->ind = phx_calloc(6 * n, sizeof *s->ind);
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);

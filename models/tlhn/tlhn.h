@@ -155,6 +155,7 @@ typedef struct tlhn_scratch {
     uint8_t *cls;                   /* class of this year's evaluation */
     int *due;                       /* year index when an active action completes */
     tlhn_rank_item *items;          /* n items for ranking */
+    struct tlhn_rank_work *rank_work;   /* rank_hist.c's buffers */
     double *ind;                    /* 6 n: indicators of one evaluation unit (§3.1) */
     /* projects (§5): grows in the rare replication that signs more than the first guess */
     tlhn_project *proj;
@@ -183,6 +184,19 @@ void tlhn_rank_sort(tlhn_rank_item *a, size_t n);
 /* Afterwards, for each boundary k of ks[0..nk) (ascending, at most N_CLASSES + 1), a[0..k)
  * holds the k first items in order (each part unordered inside). */
 void tlhn_rank_select_many(tlhn_rank_item *a, size_t n, const size_t *ks, size_t nk);
+
+/* rank_hist.c: the same sets by a histogram of the keys, without partitioning the items.
+ * Working memory for up to n items (one per scratch). */
+typedef struct tlhn_rank_work tlhn_rank_work;
+tlhn_rank_work *tlhn_rank_work_alloc(size_t n);
+void tlhn_rank_work_free(tlhn_rank_work *w);
+/* cls[a[j].firm] = how many of the boundaries ks[0..nk) (ascending, repeats allowed) are <= the
+ * rank of item j: with class bounds, its class. a is left as it is. */
+void tlhn_rank_classes(const tlhn_rank_item *a, size_t n, const size_t *ks, size_t nk,
+                       uint8_t *cls, tlhn_rank_work *w);
+/* Afterwards a[0..k) are the k first items in order (all n sorted when k >= n); with keep_rest
+ * the others follow in a[k..n) (unordered), else a[k..n) is undefined. Returns min(k, n). */
+size_t tlhn_rank_first(tlhn_rank_item *a, size_t n, size_t k, int keep_rest, tlhn_rank_work *w);
 
 /* Class sizes by cumulative rounding, round half up (§3.3): bounds[c] = number of firms of
  * class <= c among n. */
