@@ -31,8 +31,12 @@ bench == "scale" && label == "work" {
 }
 bench == "scale" && label == "firms" {
     if (!(firms in fseen)) { nf++; fl[nf] = firms; fseen[firms] = 1 }
-    F[kernel, firms] = best; freps = reps; ft = t; fyears = years
+    F[kernel, firms] = best; FR[firms] = reps; freps = reps; ft = t; fyears = years
 }
+bench == "scale" && label == "constrained" {
+    CK[++nc] = best; CR = reps; CT = t; CF = firms; CY = years
+}
+bench == "fund" { FUND = best; FUNDN = reps; FUNDT = t }
 bench == "scale" && label == "memory" {
     if (!(reps in mseen)) { nm++; ml[nm] = reps; mseen[reps] = 1 }
     MM[sink, reps] = rss; MW[sink, reps] = out_s; mfirms = firms
@@ -62,6 +66,21 @@ END {
             tm / tf, pct(em / ef), 100 * TB["model", t], 100 * TB["floor", t]
     }
 
+    printf "\n1b. The bare-draw floor (issue 17): the three draws per firm-year alone, thread-ns per firm-year\n"
+    printf "   (bare: one stream at a time through GSL, as the model drew before issue 17; bare-batch:\n"
+    printf "    engine/rng_batch.h, as it draws now; same runs as 1-2)\n"
+    printf "%7s %9s %9s %11s %11s %17s\n", "threads", "model", "bare", "bare-batch", "model/bare",
+        "model/bare-batch"
+    worst_bare = 0
+    for (i = 1; i <= nt; i++) {
+        t = tl[i]; ns = 1e9 * t / fy
+        rb = T["model", t] / T["bare", t]
+        if (rb > worst_bare) { worst_bare = rb; worst_bare_t = t }
+        bb = (("bare-batch", t) in T) ? sprintf("%11.1f", ns * T["bare-batch", t]) : sprintf("%11s", "n/a")
+        rbb = (("bare-batch", t) in T) ? sprintf("%16.2fx", T["model", t] / T["bare-batch", t]) : sprintf("%17s", "n/a")
+        printf "%7d %9.1f %9.1f %s %10.2fx %s\n", t, ns * T["model", t], ns * T["bare", t], bb, rb, rbb
+    }
+
     printf "\n3. Scaling with work (model, discarding sink, %d threads)\n", wt
     printf "%8s %8s %9s %12s %17s %7s\n", "reps", "firms", "run s", "us/rep-year",
         "thread-ns/firm-yr", "on-CPU"
@@ -70,14 +89,14 @@ END {
         printf "%8d %8d %9.3f %12.1f %17.1f %6.0f%%\n", n, wfirms, s, 1e6 * s / (n * wyears),
             1e9 * s * wt / (n * wyears * wfirms), 100 * WC["null", n]
     }
-    printf "   ...and with firms (%d replications, %d threads), the floor alongside\n", freps, ft
+    printf "   ...and with firms (%d threads), the floor alongside\n", ft
     printf "%8s %8s %9s %12s %17s %9s %17s\n", "reps", "firms", "run s", "us/rep-year",
         "thread-ns/firm-yr", "floor s", "floor ns/firm-yr"
     for (i = 1; i <= nf; i++) {
-        f = fl[i]; s = F["model", f]; sf = F["floor", f]
-        printf "%8d %8d %9.3f %12.1f %17.1f %9.3f %17.1f\n", freps, f, s,
-            1e6 * s / (freps * fyears), 1e9 * s * ft / (freps * fyears * f), sf,
-            1e9 * sf * ft / (freps * fyears * f)
+        f = fl[i]; s = F["model", f]; sf = F["floor", f]; fr = FR[f]
+        NSF[f] = 1e9 * s * ft / (fr * fyears * f)
+        printf "%8d %8d %9.3f %12.1f %17.1f %9.3f %17.1f\n", fr, f, s,
+            1e6 * s / (fr * fyears), NSF[f], sf, 1e9 * sf * ft / (fr * fyears * f)
     }
 
     printf "\n4. Output: the HDF5 writer (open, blocks, summary, commit) vs a discarding sink"
@@ -131,6 +150,16 @@ END {
         printf "%28s %9.3f\n", "MPI 2 ranks x 1 thread", M["mpi 2x1"]
     }
 
+    printf "\n7. The constrained fund (issue 17), %d threads\n", CT
+    if (nc >= 2) {
+        printf "   %d replications, %d firms: fund.constrained = on %.3f s (%.1f thread-ns/firm-yr), off %.3f s (%.1f); on/off %.2fx\n",
+            CR, CF, CK[1], 1e9 * CK[1] * CT / (CR * CY * CF), CK[2], 1e9 * CK[2] * CT / (CR * CY * CF), CK[1] / CK[2]
+    }
+    if (FUNDN > 0)
+        printf "   phoenix fund --require energy_freed_tce -n %d (%d threads): %.1f s wall\n", FUNDN, FUNDT, FUND
+    else
+        printf "   phoenix fund: skipped (BENCH_FUND_REPS=0)\n"
+
     printf "\nTargets (issue 7)\n"
     if (min_busy < 0.9) {
         printf "  caution: in some runs the threads were on a core only %.0f%% of the time (%s):\n",
@@ -151,4 +180,16 @@ END {
     printf "  memory flat in replications (<= 5%% growth, %d -> %d reps): null sink %+.1f%%,",
         n0, n1, 100 * g_null
     printf " HDF5 writer %+.1f%% -> %s\n", 100 * g_h5, verdict(g_null <= 0.05 && g_h5 <= 0.05)
+
+    printf "\nTargets (issue 17)\n"
+    printf "  plan scenario <= 2.5x the bare-draw floor (bare) per firm-year at every thread count: highest %.2fx (%d threads) -> %s\n",
+        worst_bare, worst_bare_t, verdict(worst_bare <= 2.5)
+    if (nf >= 2) {
+        f0 = fl[1]; f1 = fl[nf]
+        printf "  cost per firm-year at %d firms within 1.15x of %d: %.2fx -> %s\n", f1, f0,
+            NSF[f1] / NSF[f0], verdict(NSF[f1] / NSF[f0] <= 1.15)
+    }
+    printf "  parallel efficiency >= 90%% of the floor kernel's: see issue 7's first target above\n"
+    printf "  fund --require at most half of before, and >= 8x NumPy: not measured by this table\n"
+    printf "  (before and after: bench/pair.sh; NumPy: see bench/README.md)\n"
 }

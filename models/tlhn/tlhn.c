@@ -509,7 +509,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->due = phx_calloc(n, sizeof *s->due);
     s->items = phx_calloc(n, sizeof *s->items);
     s->rank_work = tlhn_rank_work_alloc(n);
-    s->ind = phx_calloc(6 * n, sizeof *s->ind);
+    s->ind = phx_calloc(7 * n, sizeof *s->ind);   /* evaluate.c: 6 indicator rows + land */
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);
     return s;

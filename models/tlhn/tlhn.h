@@ -156,7 +156,7 @@ typedef struct tlhn_scratch {
     int *due;                       /* year index when an active action completes */
     tlhn_rank_item *items;          /* n items for ranking */
     struct tlhn_rank_work *rank_work;   /* rank_hist.c's buffers */
-    double *ind;                    /* 6 n: indicators of one evaluation unit (§3.1) */
+    double *ind;                    /* 7 n: indicators of one evaluation unit (§3.1) */
     /* projects (§5): grows in the rare replication that signs more than the first guess */
     tlhn_project *proj;
     size_t n_proj, cap_proj;
