@@ -16,6 +16,7 @@
 #include "rng_batch.h"
 
 #include <pthread.h>
+#include <string.h>
 #include <gsl/gsl_randist.h>
 #include "rng.h"
 
@@ -68,41 +69,45 @@ __attribute__((target("avx2"))) static inline void mulhilo8(__m256i a, __m256i m
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
 }
 
+/* One Philox round on 8 lanes (x0..x3) with key (k0, k1): 2 x 4 products. */
+#define ROUND8(x0, x1, x2, x3, k0, k1)                                                        \
+    do {                                                                                     \
+        __m256i hi0_, lo0_, hi1_, lo1_;                                                      \
+        mulhilo8(x0, m0, &hi0_, &lo0_);                                                      \
+        mulhilo8(x2, m1, &hi1_, &lo1_);                                                      \
+        x0 = _mm256_xor_si256(_mm256_xor_si256(hi1_, x1), k0);                               \
+        x2 = _mm256_xor_si256(_mm256_xor_si256(hi0_, x3), k1);                               \
+        x1 = lo1_;                                                                           \
+        x3 = lo0_;                                                                           \
+    } while (0)
+
 __attribute__((target("avx2"))) static void words_avx2(const rng_batch_addr *a, uint32_t first,
                                                        size_t n, uint32_t *w0, uint32_t *w1)
 {
     const __m256i m0 = _mm256_set1_epi32((int)M0), m1 = _mm256_set1_epi32((int)M1);
-    const __m256i step = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i step = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), eight = _mm256_set1_epi32(8);
     const __m256i c2 = _mm256_set1_epi32((int)((a->purpose << 16) | (a->year & 0xffffu)));
     const __m256i c3 = _mm256_set1_epi32((int)(uint32_t)(a->seed >> 32));
+    __m256i k0[10], k1[10];                       /* the round keys */
+    uint32_t kk0 = (uint32_t)a->seed, kk1 = a->replication;
+    for (int r = 0; r < 10; r++, kk0 += W0, kk1 += W1) {
+        k0[r] = _mm256_set1_epi32((int)kk0);
+        k1[r] = _mm256_set1_epi32((int)kk1);
+    }
     size_t l = 0;
-    for (; l + 16 <= n; l += 16) {
-        __m256i x0[2], x1[2], x2[2], x3[2];
-        for (int g = 0; g < 2; g++) {
-            x0[g] = _mm256_setzero_si256();
-            x1[g] = _mm256_add_epi32(_mm256_set1_epi32((int)(first + (uint32_t)(l + 8 * g))), step);
-            x2[g] = c2;
-            x3[g] = c3;
-        }
-        uint32_t k0 = (uint32_t)a->seed, k1 = a->replication;
+    for (; l + 16 <= n; l += 16) {                /* two independent groups of 8 lanes */
+        __m256i a0 = _mm256_setzero_si256(), a2 = c2, a3 = c3;
+        __m256i a1 = _mm256_add_epi32(_mm256_set1_epi32((int)(first + (uint32_t)l)), step);
+        __m256i b0 = a0, b1 = _mm256_add_epi32(a1, eight), b2 = c2, b3 = c3;
         for (int r = 0; r < 10; r++) {
-            __m256i vk0 = _mm256_set1_epi32((int)k0), vk1 = _mm256_set1_epi32((int)k1);
-            for (int g = 0; g < 2; g++) {
-                __m256i hi0, lo0, hi1, lo1;
-                mulhilo8(x0[g], m0, &hi0, &lo0);
-                mulhilo8(x2[g], m1, &hi1, &lo1);
-                x0[g] = _mm256_xor_si256(_mm256_xor_si256(hi1, x1[g]), vk0);
-                x2[g] = _mm256_xor_si256(_mm256_xor_si256(hi0, x3[g]), vk1);
-                x1[g] = lo1;
-                x3[g] = lo0;
-            }
-            k0 += W0;
-            k1 += W1;
+            ROUND8(a0, a1, a2, a3, k0[r], k1[r]);
+            ROUND8(b0, b1, b2, b3, k0[r], k1[r]);
         }
-        for (int g = 0; g < 2; g++) {
-            _mm256_storeu_si256((__m256i *)(w0 + l + 8 * g), x0[g]);
-            if (w1 != NULL)
-                _mm256_storeu_si256((__m256i *)(w1 + l + 8 * g), x1[g]);
+        _mm256_storeu_si256((__m256i *)(w0 + l), a0);
+        _mm256_storeu_si256((__m256i *)(w0 + l + 8), b0);
+        if (w1 != NULL) {
+            _mm256_storeu_si256((__m256i *)(w1 + l), a1);
+            _mm256_storeu_si256((__m256i *)(w1 + l + 8), b1);
         }
     }
     if (l < n)
@@ -244,7 +249,10 @@ void rng_batch_gaussian_ziggurat(gsl_rng *r, const rng_batch_addr *a, uint32_t f
         for (size_t l = 0; l < m; l++) {
             uint32_t i = w[l] & 0x7fu, j = w[l] >> 8;
             double x = (double)j * zig_w[i];
-            out[at + l] = (w[l] & 0x80u) ? x : -x;
+            uint64_t b;                              /* bit 7 clear: -x (a sign flip, no branch) */
+            memcpy(&b, &x, sizeof b);
+            b ^= (uint64_t)((~w[l] >> 7) & 1u) << 63;
+            memcpy(&out[at + l], &b, sizeof b);
             slow[ns] = (uint32_t)l;
             ns += j >= zig_k[i];
         }

@@ -11,33 +11,6 @@ enum { IND_B_TAX_MU, IND_B_TAX_KWH, N_IND_BELOW };
 static const double weight_above[N_IND_ABOVE] = { 30, 20, 20, 10, 10, 10 };
 static const double weight_below[N_IND_BELOW] = { 50, 50 };
 
-/* §3.1, pass 1: the operating firms of the unit, with the numerators and denominators of their
- * indicators gathered into rows of x (x[k * m + j] for the j-th firm; row nk holds land). */
-static size_t gather_unit(const tlhn_shared *sh, tlhn_scratch *s, size_t u, double *x, size_t m)
-{
-    const uint32_t *idx = sh->unit_order + sh->unit_start[u];
-    const double *rd = sh->firms->rd_ratio;
-    int above = sh->unit_above[u];
-    size_t n = 0, land_row = (above ? N_IND_ABOVE : N_IND_BELOW) * m;
-    for (size_t j = 0; j < m; j++) {
-        uint32_t i = idx[j];
-        if (!s->alive[i])
-            continue;
-        x[n] = s->tax[i];
-        x[land_row + n] = s->land[i];                         /* > 0 (§1) */
-        if (above) {
-            x[IND_VA_MU * m + n] = s->va[i];
-            x[IND_VA_ENERGY * m + n] = s->energy[i];
-            x[IND_VA_EMISSION * m + n] = s->emissions[i];
-            x[IND_VA_EMPLOYEE * m + n] = s->employees[i];
-            x[IND_RD * m + n] = rd[i];
-        } else
-            x[IND_B_TAX_KWH * m + n] = s->kwh[i];
-        s->items[n++].firm = i;
-    }
-    return n;
-}
-
 /* Four lanes of doubles (GCC vector extensions: one AVX register in the avx2 clones, two SSE2
  * registers otherwise). Lane-wise IEEE division, product and sum give the bits of the scalar
  * code; a select replaces each `c ? a : b`, so that no division is conditional. */
@@ -118,16 +91,16 @@ static void score_unit(const double *x, size_t m, size_t n, int nk, const double
     }
 }
 
-/* Score the operating firms of one unit into s->score and s->items; returns how many. */
-static size_t evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
-                            size_t u)
+/* Score the n operating firms of unit u, whose inputs tlhn_units_gather() put in the unit's
+ * block (x[k * m + j]: rows as in tlhn.h) and whose items it started; the scores end in row nk. */
+static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
+                          size_t u, size_t n)
 {
     size_t m = sh->unit_start[u + 1] - sh->unit_start[u];
     int above = sh->unit_above[u];
     int nk = above ? N_IND_ABOVE : N_IND_BELOW;
     const double *w = above ? weight_above : weight_below;
-    double *x = s->ind;                                       /* x[k * m + j], nk + 1 rows */
-    size_t n = gather_unit(sh, s, u, x, m);
+    double *x = s->ind + 7 * sh->unit_start[u];
     ratios_unit(x, m, n, above);
     /* pass 3: b_k = benchmark_factor x the mean over the unit's firms that have the
      * indicator, summed in firm order */
@@ -150,24 +123,21 @@ static size_t evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replic
         bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
     double *score = x + (size_t)nk * m;                       /* the land row, now free */
     score_unit(x, m, n, nk, w, bench, cap, score);
-    const uint32_t *id_rank = sh->firms->id_rank;
-    for (size_t j = 0; j < n; j++) {
-        uint32_t i = s->items[j].firm;
-        s->score[i] = score[j];
-        s->items[j] = (tlhn_rank_item){ -score[j], id_rank[i], i };
-    }
-    return n;
+    tlhn_rank_item *items = s->items + sh->unit_start[u];
+    for (size_t j = 0; j < n; j++)
+        items[j].key = -score[j];
 }
 
 /* §3.3: the first round(n sA) are A, up to round(n (sA + sB)) B, and so on. */
-static void class_unit(const replication_ctx *rc, tlhn_scratch *s, size_t n)
+static void class_unit(const replication_ctx *rc, tlhn_scratch *s, const tlhn_rank_item *items,
+                       size_t n)
 {
     double share[N_CLASSES];
     size_t bounds[N_CLASSES];
     for (int c = 0; c < N_CLASSES; c++)
         share[c] = THETA(rc, P_EVAL_SHARE_A + c);
     tlhn_class_bounds(n, share, bounds);
-    tlhn_rank_classes(s->items, n, bounds, N_CLASSES - 1, s->cls, s->rank_work);
+    tlhn_rank_classes(items, n, bounds, N_CLASSES - 1, s->cls, s->rank_work);
     size_t from = 0;
     for (int c = 0; c < N_CLASSES; c++) {
         s->class_count[c] += (double)(bounds[c] - from);
@@ -205,9 +175,13 @@ void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     (void)y;
     for (int c = 0; c < N_CLASSES; c++)
         s->class_count[c] = 0;
+    size_t count[TLHN_MAX_UNITS];
+    tlhn_units_gather(sh, s, count);                          /* order.c */
     for (size_t u = 0; u < sh->n_units; u++) {
-        size_t n = evaluate_unit(sh, s, rc, u);
-        class_unit(rc, s, n);
+        evaluate_unit(sh, s, rc, u, count[u]);
+        class_unit(rc, s, s->items + sh->unit_start[u], count[u]);
     }
+    static const size_t score_row[2] = { N_IND_BELOW, N_IND_ABOVE };
+    tlhn_units_scores(sh, s, score_row);
     surcharges(sh, s, rc);
 }

@@ -379,6 +379,7 @@ static void tlhn_shared_free(void *p)
     free(sh->unit_order);
     free(sh->unit_start);
     free(sh->unit_above);
+    free(sh->unit_of);
     free(sh);
 }
 
@@ -448,6 +449,7 @@ static int tlhn_prepare(const scenario *sc, void **out, phx_err *e)
     }
     sh->n = sh->firms->n;
     build_units(sh);
+    tlhn_units_index(sh);                  /* order.c */
     double va = 0, energy = 0;
     for (size_t i = 0; i < sh->n; i++)
         if (sh->firms->above_scale[i]) {
