@@ -18,25 +18,24 @@ REPS=${PAIR_REPS:-300}; HUGE=${PAIR_HUGE_REPS:-10}; FUND_REPS=${PAIR_FUND_REPS:-
 CSV=${PAIR_CSV:-build/bench/pair.csv}
 SCEN=scenarios/plan-2021-2023.ini
 TMPH5=${TMPDIR:-/tmp}/phoenix-pair-$$.h5
-trap 'rm -f "$TMPH5" "$TMPH5".tmp.*' EXIT INT TERM
+trap 'rm -f "$TMPH5" "$TMPH5".tmp.* "$TMPH5.time"' EXIT INT TERM
 for b in "$BEFORE" "$AFTER"; do
     [ -x "$b/bench/scale" ] && [ -x "$b/phoenix" ] || { echo "pair: $b lacks phoenix or bench/scale" >&2; exit 2; }
 done
 mkdir -p "$(dirname "$CSV")"
-echo "case,build,round,threads,firm_years,seconds" > "$CSV"
+echo "case,build,round,threads,firm_years,seconds,cpu_seconds" > "$CSV"
 
 # one timed case with build $1: name threads firm-years, then the scale options
 one() {
     bld=$1; name=$2; t=$3; fy=$4; shift 4
-    s=$("$bld/bench/scale" --scenario "$SCEN" --threads "$t" "$@" | cut -d, -f10)
+    s=$("$bld/bench/scale" --scenario "$SCEN" --threads "$t" "$@" | cut -d, -f10,17)
     echo "$name,$bld,$r,$t,$fy,$s" >> "$CSV"
 }
 fund() {
-    bld=$1; t0=$(date +%s.%N)
-    "$bld/phoenix" fund "$SCEN" --confidence 0.6 --require energy_freed_tce -n "$FUND_REPS" \
-        --threads 2 -o "$TMPH5" --force --quiet > /dev/null
-    t1=$(date +%s.%N)
-    echo "fund --require -n $FUND_REPS,$bld,$r,2,0,$(echo "$t0 $t1" | awk '{ printf "%.6f", $2 - $1 }')" >> "$CSV"
+    bld=$1
+    /usr/bin/time -f "%e %U %S" -o "$TMPH5.time" "$bld/phoenix" fund "$SCEN" --confidence 0.6 \
+        --require energy_freed_tce -n "$FUND_REPS" --threads 2 -o "$TMPH5" --force --quiet > /dev/null
+    echo "fund --require -n $FUND_REPS,$bld,$r,2,0,$(awk '{ printf "%.6f,%.6f", $1, $2 + $3 }' "$TMPH5.time")" >> "$CSV"
 }
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
@@ -59,20 +58,23 @@ done
 awk -F, -v before="$BEFORE" -v after="$AFTER" '
 NR == 1 { next }
 { k = $1 " @" $4; if (!(k in seen)) { seen[k] = 1; order[++n] = k; FY[k] = $5 }
-  side = ($2 == before) ? "b" : "a"; cnt[k, side]++; v[k, side, cnt[k, side]] = $6 }
-function median(k, side,   m, i, j, x, a) {
-    m = cnt[k, side]; for (i = 1; i <= m; i++) a[i] = v[k, side, i]
+  side = ($2 == before) ? "b" : "a"; c = ++cnt[k, side]; v[k, side, c] = $6; u[k, side, c] = $7 }
+function median(k, side, cpu,   m, i, j, x, a) {
+    m = cnt[k, side]; for (i = 1; i <= m; i++) a[i] = cpu ? u[k, side, i] : v[k, side, i]
     for (i = 2; i <= m; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
     return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2 }
 END {
     printf "before: %s   after: %s   (medians of paired, alternating runs)\n", before, after
-    printf "%-26s %7s %10s %10s %8s %15s %15s\n", "case", "rounds", "before s", "after s", "speed-up",
-        "before ns/f-y", "after ns/f-y"
+    printf "  wall: seconds of the run; CPU: the process CPU seconds (all threads), which a shared\n"
+    printf "  machine inflates less; ns/f-y: CPU ns per firm-year\n"
+    printf "%-26s %6s %9s %9s %8s %9s %9s %8s %9s %9s\n", "case", "rounds", "wall bef", "wall aft",
+        "speed-up", "CPU bef", "CPU aft", "speed-up", "ns/f-y b", "ns/f-y a"
     for (i = 1; i <= n; i++) {
-        k = order[i]; mb = median(k, "b"); ma = median(k, "a"); split(k, p, " @")
-        t = p[2]; fy = FY[k]
-        nb = fy > 0 ? sprintf("%15.1f", 1e9 * mb * t / fy) : sprintf("%15s", "-")
-        na = fy > 0 ? sprintf("%15.1f", 1e9 * ma * t / fy) : sprintf("%15s", "-")
-        printf "%-26s %7d %10.3f %10.3f %7.2fx %s %s\n", p[1] " (" t " thr)", cnt[k, "a"], mb, ma, mb / ma, nb, na
+        k = order[i]; wb = median(k, "b", 0); wa = median(k, "a", 0)
+        cb = median(k, "b", 1); ca = median(k, "a", 1); split(k, p, " @"); fy = FY[k]
+        nb = fy > 0 ? sprintf("%9.1f", 1e9 * cb / fy) : sprintf("%9s", "-")
+        na = fy > 0 ? sprintf("%9.1f", 1e9 * ca / fy) : sprintf("%9s", "-")
+        printf "%-26s %6d %9.3f %9.3f %7.2fx %9.3f %9.3f %7.2fx %s %s\n", p[1] " (" p[2] " thr)",
+            cnt[k, "a"], wb, wa, wb / wa, cb, ca, cb / ca, nb, na
     }
 }' "$CSV"
