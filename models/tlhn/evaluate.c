@@ -10,6 +10,7 @@ enum { IND_TAX_MU, IND_VA_MU, IND_VA_ENERGY, IND_VA_EMISSION, IND_VA_EMPLOYEE, I
 enum { IND_B_TAX_MU, IND_B_TAX_KWH, N_IND_BELOW };
 static const double weight_above[N_IND_ABOVE] = { 30, 20, 20, 10, 10, 10 };
 static const double weight_below[N_IND_BELOW] = { 50, 50 };
+#define EVAL_TILE 512               /* firms per tile of a unit's passes */
 
 /* Four lanes of doubles (GCC vector extensions: one AVX register in the avx2 clones, two SSE2
  * registers otherwise). Lane-wise IEEE division, product and sum give the bits of the scalar
@@ -101,20 +102,24 @@ static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replicat
     int nk = above ? N_IND_ABOVE : N_IND_BELOW;
     const double *w = above ? weight_above : weight_below;
     double *x = s->ind + 7 * sh->unit_start[u];
-    ratios_unit(x, m, n, above);
-    /* pass 3: b_k = benchmark_factor x the mean over the unit's firms that have the
-     * indicator, summed in firm order */
+    /* passes 2-3 a tile at a time (so that a large unit's block is read once from memory):
+     * the indicators, then their sums in firm order for b_k = benchmark_factor x the mean over
+     * the unit's firms that have the indicator */
     double sum[N_IND_ABOVE] = { 0 }, cnt[N_IND_ABOVE] = { 0 }, bench[N_IND_ABOVE];
-    for (int k = 0; k < nk; k++) {
-        const double *xk = x + (size_t)k * m;
-        double sk = 0, ck = 0;
-        for (size_t j = 0; j < n; j++)
-            if (xk[j] >= 0) {
-                sk += xk[j];
-                ck += 1;
-            }
-        sum[k] = sk;
-        cnt[k] = ck;
+    for (size_t t = 0; t < n; t += EVAL_TILE) {
+        size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
+        ratios_unit(x + t, m, len, above);
+        for (int k = 0; k < nk; k++) {
+            const double *xk = x + (size_t)k * m + t;
+            double sk = sum[k], ck = cnt[k];
+            for (size_t j = 0; j < len; j++)
+                if (xk[j] >= 0) {
+                    sk += xk[j];
+                    ck += 1;
+                }
+            sum[k] = sk;
+            cnt[k] = ck;
+        }
     }
     double factor = THETA(rc, P_EVAL_BENCHMARK_FACTOR), cap = THETA(rc, P_EVAL_CAP);
     if (!(cap > 0))
@@ -122,10 +127,13 @@ static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replicat
     for (int k = 0; k < nk; k++)
         bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
     double *score = x + (size_t)nk * m;                       /* the land row, now free */
-    score_unit(x, m, n, nk, w, bench, cap, score);
     tlhn_rank_item *items = s->items + sh->unit_start[u];
-    for (size_t j = 0; j < n; j++)
-        items[j].key = -score[j];
+    for (size_t t = 0; t < n; t += EVAL_TILE) {               /* pass 4, a tile at a time */
+        size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
+        score_unit(x + t, m, len, nk, w, bench, cap, score + t);
+        for (size_t j = t; j < t + len; j++)
+            items[j].key = -score[j];
+    }
 }
 
 /* §3.3: the first round(n sA) are A, up to round(n (sA + sB)) B, and so on. */
