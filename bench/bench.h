@@ -111,7 +111,8 @@ static inline void bench_usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s [--scenario FILE] [--reps N] [--repeat R] [--threads \"1 2 ...\"]\n"
-            "          [--block B] [--kernel model|floor] [--sink null|h5] [--out FILE.h5]\n"
+            "          [--block B] [--kernel model|floor|bare|bare-batch] [--sink null|h5]\n"
+            "          [--out FILE.h5]\n"
             "          [--label TEXT] [--set section.key=value ...]\n"
             "       %s --csv-header\n", prog, prog);
     exit(2);

@@ -6,8 +6,9 @@
  *
  * What the model does per replication-year (read from models/tlhn/ for this count) and what
  * the floor does instead, per firm i (n firms) unless said otherwise:
- *   draws   growth ε (address + ziggurat gaussian, economy.c) for every operating firm;
- *           exit (address + uniform, economy.c) for every operating firm not in an action;
+ *   draws   growth ε (ziggurat gaussian, economy.c) for every firm, exit (uniform, economy.c)
+ *           for every firm, batched as the model draws them (engine/rng_batch.h; one stream
+ *           at a time in a build from before issue 17, as the model then drew them);
  *           2 common shocks (address + ziggurat, tlhn.c and fund.c);
  *           per started action: action uniform + lag uniform_pos (rectify.c);
  *           per completed action: 0 to 3 beta effects + 0 to 2 uniforms (rectify.c; with the
@@ -324,7 +325,50 @@ static inline double floor_projects(const floor_shared *sh, floor_scratch *s,
     return acc;
 }
 
-/* Growth's draws and its read-write pass; exits' draws and their reads. */
+/* Growth's draws and its read-write pass; exits' draws and their reads. Where the library has
+ * batched streams (engine/rng_batch.h, issue 17) they are drawn as the model now draws them, a
+ * chunk of firms at a time; otherwise one stream at a time, as the model drew them before. */
+#if defined(__has_include)
+#if __has_include("../engine/rng_batch.h")
+#include "../engine/rng_batch.h"
+#define FLOOR_BATCH 256
+#endif
+#endif
+#ifdef FLOOR_BATCH
+static inline double floor_economy(const floor_shared *sh, floor_scratch *s,
+                                   const replication_ctx *rc, int y)
+{
+    uint32_t year = (uint32_t)(rc->year_first + y);
+    rng_batch_addr g = { rc->seed, rc->replication, FLOOR_GROWTH, year };
+    rng_batch_addr x = { rc->seed, rc->replication, FLOOR_EXIT, year };
+    double eps[FLOOR_BATCH], u[FLOOR_BATCH], acc = 0;
+    for (size_t at = 0; at < sh->n; at += FLOOR_BATCH) {
+        size_t m = sh->n - at < FLOOR_BATCH ? sh->n - at : FLOOR_BATCH;
+        rng_batch_gaussian_ziggurat(s->r, &g, (uint32_t)at, m, eps);
+        for (size_t l = 0; l < m; l++) {
+            size_t i = at + l;
+            if (!s->alive[i])
+                continue;
+            double gr = 1 + 1e-9 * eps[l];
+            s->va[i] *= gr;
+            s->tax[i] *= gr;
+            s->energy[i] *= gr;
+            s->kwh[i] *= gr;
+            s->emissions[i] *= gr;
+        }
+    }
+    for (size_t at = 0; at < sh->n; at += FLOOR_BATCH) {
+        size_t m = sh->n - at < FLOOR_BATCH ? sh->n - at : FLOOR_BATCH;
+        rng_batch_uniform(&x, (uint32_t)at, m, u);
+        for (size_t l = 0; l < m; l++) {
+            size_t i = at + l;
+            if (s->alive[i] && s->rect[i] != FLOOR_ACTIVE)
+                acc += u[l] + s->surcharge[i];
+        }
+    }
+    return acc;
+}
+#else
 static inline double floor_economy(const floor_shared *sh, floor_scratch *s,
                                    const replication_ctx *rc, int y)
 {
@@ -349,6 +393,7 @@ static inline double floor_economy(const floor_shared *sh, floor_scratch *s,
     }
     return acc;
 }
+#endif
 
 static inline void floor_record(const floor_shared *sh, const floor_scratch *s,
                                 const replication_ctx *rc, int y, double acc, double *row,

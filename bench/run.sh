@@ -8,7 +8,9 @@
 #   BENCH_REPS=300             replications per timed run of benchmarks 1-2
 #   BENCH_REPEAT=5             timed runs per case; the best is reported
 #   BENCH_WORK_REPS="1000 10000"  replication counts of benchmarks 3-5 (BENCH_FULL adds 100000)
-#   BENCH_FIRMS_REPS=1000      replications of the 16k- and 100k-firm runs
+#   BENCH_FIRMS_REPS=1000      replications of the 16k- and 100k-firm runs (and the constrained ones)
+#   BENCH_HUGE_REPS=40         replications of the 1M-firm runs (population.scale=62.5)
+#   BENCH_FUND_REPS=300        replications of `phoenix fund --require energy_freed_tce` (0: skip)
 #   BENCH_MEM_REPS="1000 10000 100000"  replication counts of the memory runs (benchmark 5), on a
 #                              160-firm population (population.scale=0.01): what grows with
 #                              replications is the engine's and the writer's, not the firms'
@@ -34,15 +36,18 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
     REPS=${BENCH_REPS:-100}; REPEAT=${BENCH_REPEAT:-1}
     WORK_REPS=${BENCH_WORK_REPS:-"200 1000"}; FIRMS_REPS=${BENCH_FIRMS_REPS:-100}
     MEM_REPS=${BENCH_MEM_REPS:-"1000 5000"}
+    HUGE_REPS=${BENCH_HUGE_REPS:-4}; FUND_REPS=${BENCH_FUND_REPS:-30}
 else
     REPS=${BENCH_REPS:-300}; REPEAT=${BENCH_REPEAT:-5}
     WORK_REPS=${BENCH_WORK_REPS:-"1000 10000"}; FIRMS_REPS=${BENCH_FIRMS_REPS:-1000}
     MEM_REPS=${BENCH_MEM_REPS:-"1000 10000 100000"}
+    HUGE_REPS=${BENCH_HUGE_REPS:-40}; FUND_REPS=${BENCH_FUND_REPS:-300}
 fi
 [ "${BENCH_FULL:-0}" = 1 ] && WORK_REPS="$WORK_REPS 100000"
 CORES=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 THREADS=${BENCH_THREADS:-}
 BIG_SCALE=6.25                       # 16,000 x 6.25 = 100,000 firms
+HUGE_SCALE=62.5                      # 16,000 x 62.5 = 1,000,000 firms
 
 for b in threads scale; do
     if [ ! -x "$BIN/$b" ]; then
@@ -81,6 +86,27 @@ for s in 1 $BIG_SCALE; do
     scale --reps "$FIRMS_REPS" --set population.scale=$s --kernel model --label firms
     scale --reps "$FIRMS_REPS" --set population.scale=$s --kernel floor --label firms
 done
+
+echo "bench: 3 firms, 1M, model and floor, $HUGE_REPS replications" >&2
+scale --reps "$HUGE_REPS" --set population.scale=$HUGE_SCALE --kernel model --label firms
+scale --reps "$HUGE_REPS" --set population.scale=$HUGE_SCALE --kernel floor --label firms
+
+# ---- 7. the constrained fund (issue 17): the same run with fund.constrained = on and off, and
+# `phoenix fund --require` (which runs its search with fund.constrained = on)
+echo "bench: 7 constrained, $FIRMS_REPS replications, on and off" >&2
+scale --reps "$FIRMS_REPS" --set fund.constrained=on --label constrained
+scale --reps "$FIRMS_REPS" --set fund.constrained=off --label constrained
+if [ "$FUND_REPS" -gt 0 ]; then
+    echo "bench: 7 phoenix fund --require energy_freed_tce -n $FUND_REPS" >&2
+    ft=${THREADS##* }
+    [ -n "$ft" ] || ft=$CORES
+    t0=$(date +%s.%N)
+    "$PHOENIX" fund "$SCENARIO" --confidence 0.6 --require energy_freed_tce -n "$FUND_REPS" \
+        --threads "$ft" -o "$H5TMP" --force --quiet > /dev/null
+    t1=$(date +%s.%N)
+    secs=$(echo "$t0 $t1" | awk '{ printf "%.6f", $2 - $1 }')
+    echo "fund,require,model,h5,$ft,$FUND_REPS,0,0,1,$secs,$secs,0,0,0,0,0,0" >> "$CSV"
+fi
 
 echo "bench: 5 memory, $MEM_REPS replications of 160 firms" >&2
 for n in $MEM_REPS; do

@@ -2,13 +2,15 @@
  * population of --set population.scale=..., the largest count of --threads) into a discarding
  * sink or the real HDF5 writer, timed in parts, with this process's peak resident memory.
  * bench/run.sh runs it once per size, each in its own process, so that every size has its own
- * peak. --kernel floor runs the floor kernel (floor.h) instead of the model. Prints one CSV row
+ * peak. --kernel floor runs the floor kernel (floor.h) instead of the model, --kernel bare or
+ * bare-batch the bare-draw floor (bare.h). Prints one CSV row
  * (bench.h); with --sink h5, out_s is the writer's whole time (open, begin, blocks, summary,
  * commit) and out_bytes what it was handed. */
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bench.h"
 #include "floor.h"
+#include "bare.h"
 #include "../output/h5.h"
 
 typedef struct scale_result {
@@ -74,11 +76,17 @@ int main(int argc, char **argv)
 {
     bench_opts o;
     bench_parse(&o, argc, argv);
-    int h5 = strcmp(o.sink, "h5") == 0, use_floor = strcmp(o.kernel, "floor") == 0;
-    if ((!h5 && strcmp(o.sink, "null") != 0) || (!use_floor && strcmp(o.kernel, "model") != 0))
-        bench_usage(argv[0]);
+    int h5 = strcmp(o.sink, "h5") == 0, use_floor = strcmp(o.kernel, "model") != 0;
     static model_type floor_kernel;
-    floor_kernel = floor_model();
+    if (strcmp(o.kernel, "floor") == 0)
+        floor_kernel = floor_model();
+    else if ((strcmp(o.kernel, "bare") == 0 && bare_model(&floor_kernel, 0) == 0) ||
+             (strcmp(o.kernel, "bare-batch") == 0 && bare_model(&floor_kernel, 1) == 0))
+        ;                                      /* the bare-draw floor (bare.h) */
+    else if (use_floor)
+        bench_usage(argv[0]);
+    if (!h5 && strcmp(o.sink, "null") != 0)
+        bench_usage(argv[0]);
     int threads = o.threads[o.n_threads - 1];
 
     double t0 = bench_now();

@@ -21,7 +21,7 @@ NR == 1 { next }
 }
 bench == "threads" {
     if (!(t in tseen)) { nt++; tl[nt] = t; tseen[t] = 1 }
-    T[kernel, t] = best; TB[kernel, t] = busy
+    T[kernel, t] = best; TB[kernel, t] = busy; TC[kernel, t] = cpu_s
     trep = reps; tfirms = firms; tyears = years; trepeat = $9
 }
 bench == "scale" && label == "work" {
@@ -31,8 +31,13 @@ bench == "scale" && label == "work" {
 }
 bench == "scale" && label == "firms" {
     if (!(firms in fseen)) { nf++; fl[nf] = firms; fseen[firms] = 1 }
-    F[kernel, firms] = best; freps = reps; ft = t; fyears = years
+    F[kernel, firms] = best; FC[kernel, firms] = cpu_s; FR[firms] = reps; freps = reps; ft = t
+    fyears = years
 }
+bench == "scale" && label == "constrained" {
+    CK[++nc] = best; CR = reps; CT = t; CF = firms; CY = years
+}
+bench == "fund" { FUND = best; FUNDN = reps; FUNDT = t }
 bench == "scale" && label == "memory" {
     if (!(reps in mseen)) { nm++; ml[nm] = reps; mseen[reps] = 1 }
     MM[sink, reps] = rss; MW[sink, reps] = out_s; mfirms = firms
@@ -62,6 +67,28 @@ END {
             tm / tf, pct(em / ef), 100 * TB["model", t], 100 * TB["floor", t]
     }
 
+    printf "\n1b. The bare-draw floor (issue 17): the three draws per firm-year alone, thread-ns per firm-year\n"
+    printf "   (bare: one stream at a time through GSL, as the model drew before issue 17; bare-batch:\n"
+    printf "    engine/rng_batch.h, as it draws now; same runs as 1-2). wall: wall x threads; CPU: the\n"
+    printf "    process CPU time, which a shared machine inflates less (see on-CPU above)\n"
+    printf "%7s %-5s %9s %9s %11s %11s %17s\n", "threads", "clock", "model", "bare", "bare-batch",
+        "model/bare", "model/bare-batch"
+    worst_bare = 0; worst_bare_c = 0
+    for (i = 1; i <= nt; i++) {
+        t = tl[i]
+        for (clk = 0; clk < 2; clk++) {
+            m = clk ? TC["model", t] / t : T["model", t]; b = clk ? TC["bare", t] / t : T["bare", t]
+            hb = ("bare-batch", t) in T
+            bb = hb ? (clk ? TC["bare-batch", t] / t : T["bare-batch", t]) : 0
+            ns = 1e9 * t / fy; rb = m / b
+            if (!clk && rb > worst_bare) { worst_bare = rb; worst_bare_t = t }
+            if (clk && rb > worst_bare_c) { worst_bare_c = rb; worst_bare_ct = t }
+            printf "%7d %-5s %9.1f %9.1f %s %10.2fx %s\n", t, clk ? "CPU" : "wall", ns * m, ns * b,
+                hb ? sprintf("%11.1f", ns * bb) : sprintf("%11s", "n/a"), rb,
+                hb ? sprintf("%16.2fx", m / bb) : sprintf("%17s", "n/a")
+        }
+    }
+
     printf "\n3. Scaling with work (model, discarding sink, %d threads)\n", wt
     printf "%8s %8s %9s %12s %17s %7s\n", "reps", "firms", "run s", "us/rep-year",
         "thread-ns/firm-yr", "on-CPU"
@@ -70,14 +97,14 @@ END {
         printf "%8d %8d %9.3f %12.1f %17.1f %6.0f%%\n", n, wfirms, s, 1e6 * s / (n * wyears),
             1e9 * s * wt / (n * wyears * wfirms), 100 * WC["null", n]
     }
-    printf "   ...and with firms (%d replications, %d threads), the floor alongside\n", freps, ft
-    printf "%8s %8s %9s %12s %17s %9s %17s\n", "reps", "firms", "run s", "us/rep-year",
-        "thread-ns/firm-yr", "floor s", "floor ns/firm-yr"
+    printf "   ...and with firms (%d threads), the floor alongside\n", ft
+    printf "%8s %8s %9s %12s %17s %9s %17s %11s\n", "reps", "firms", "run s", "us/rep-year",
+        "thread-ns/firm-yr", "floor s", "floor ns/firm-yr", "CPU ns/f-y"
     for (i = 1; i <= nf; i++) {
-        f = fl[i]; s = F["model", f]; sf = F["floor", f]
-        printf "%8d %8d %9.3f %12.1f %17.1f %9.3f %17.1f\n", freps, f, s,
-            1e6 * s / (freps * fyears), 1e9 * s * ft / (freps * fyears * f), sf,
-            1e9 * sf * ft / (freps * fyears * f)
+        f = fl[i]; s = F["model", f]; sf = F["floor", f]; fr = FR[f]
+        NSF[f] = 1e9 * s * ft / (fr * fyears * f); NSC[f] = 1e9 * FC["model", f] / (fr * fyears * f)
+        printf "%8d %8d %9.3f %12.1f %17.1f %9.3f %17.1f %11.1f\n", fr, f, s,
+            1e6 * s / (fr * fyears), NSF[f], sf, 1e9 * sf * ft / (fr * fyears * f), NSC[f]
     }
 
     printf "\n4. Output: the HDF5 writer (open, blocks, summary, commit) vs a discarding sink"
@@ -131,6 +158,16 @@ END {
         printf "%28s %9.3f\n", "MPI 2 ranks x 1 thread", M["mpi 2x1"]
     }
 
+    printf "\n7. The constrained fund (issue 17), %d threads\n", CT
+    if (nc >= 2) {
+        printf "   %d replications, %d firms: fund.constrained = on %.3f s (%.1f thread-ns/firm-yr), off %.3f s (%.1f); on/off %.2fx\n",
+            CR, CF, CK[1], 1e9 * CK[1] * CT / (CR * CY * CF), CK[2], 1e9 * CK[2] * CT / (CR * CY * CF), CK[1] / CK[2]
+    }
+    if (FUNDN > 0)
+        printf "   phoenix fund --require energy_freed_tce -n %d (%d threads): %.1f s wall\n", FUNDN, FUNDT, FUND
+    else
+        printf "   phoenix fund: skipped (BENCH_FUND_REPS=0)\n"
+
     printf "\nTargets (issue 7)\n"
     if (min_busy < 0.9) {
         printf "  caution: in some runs the threads were on a core only %.0f%% of the time (%s):\n",
@@ -151,4 +188,19 @@ END {
     printf "  memory flat in replications (<= 5%% growth, %d -> %d reps): null sink %+.1f%%,",
         n0, n1, 100 * g_null
     printf " HDF5 writer %+.1f%% -> %s\n", 100 * g_h5, verdict(g_null <= 0.05 && g_h5 <= 0.05)
+
+    printf "\nTargets (issue 17)\n"
+    printf "  plan scenario <= 2.5x the bare-draw floor (bare) per firm-year at every thread count:\n"
+    printf "    wall: highest %.2fx (%d threads) -> %s; CPU: highest %.2fx (%d threads) -> %s\n",
+        worst_bare, worst_bare_t, verdict(worst_bare <= 2.5), worst_bare_c, worst_bare_ct,
+        verdict(worst_bare_c <= 2.5)
+    if (nf >= 2) {
+        f0 = fl[1]; f1 = fl[nf]
+        printf "  cost per firm-year at %d firms within 1.15x of %d:\n", f1, f0
+        printf "    wall: %.2fx -> %s; CPU: %.2fx -> %s\n", NSF[f1] / NSF[f0],
+            verdict(NSF[f1] / NSF[f0] <= 1.15), NSC[f1] / NSC[f0], verdict(NSC[f1] / NSC[f0] <= 1.15)
+    }
+    printf "  parallel efficiency >= 90%% of the floor kernel's: see issue 7's first target above\n"
+    printf "  fund --require at most half of before, and >= 8x NumPy: not measured by this table\n"
+    printf "  (before and after: bench/pair.sh; NumPy: see bench/README.md)\n"
 }

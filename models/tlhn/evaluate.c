@@ -3,94 +3,151 @@
 #include "tlhn.h"
 
 #include <math.h>
+#include <string.h>
 
 /* §3.2 weights [fact: Huangyan 2021/2022 formula, calibration-facts §1.2]. */
 enum { IND_TAX_MU, IND_VA_MU, IND_VA_ENERGY, IND_VA_EMISSION, IND_VA_EMPLOYEE, IND_RD, N_IND_ABOVE };
 enum { IND_B_TAX_MU, IND_B_TAX_KWH, N_IND_BELOW };
 static const double weight_above[N_IND_ABOVE] = { 30, 20, 20, 10, 10, 10 };
 static const double weight_below[N_IND_BELOW] = { 50, 50 };
+#define EVAL_TILE 512               /* firms per tile of a unit's passes */
 
-/* §3.1 indicators of firm i into x[k * stride]; a zero denominator gives -1 (no value).
- * Every indicator is otherwise >= 0. */
-static void indicators(const tlhn_scratch *s, size_t i, int above, double rd, double *x,
-                       size_t stride)
+/* Four lanes of doubles (GCC vector extensions: one AVX register in the avx2 clones, two SSE2
+ * registers otherwise). Lane-wise IEEE division, product and sum give the bits of the scalar
+ * code; a select replaces each `c ? a : b`, so that no division is conditional. */
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4i __attribute__((vector_size(32)));
+#define LD(p) ({ v4d v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define ST(p, v) do { v4d s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
+#define SEL(m, a, b) ((v4d)((((v4i)(a)) & (m)) | (((v4i)(b)) & ~(m))))
+#define V4(x) ((v4d){ (x), (x), (x), (x) })
+
+/* §3.1, pass 2: the indicators in place, firm by firm. A zero denominator gives -1 (no value);
+ * every indicator is otherwise >= 0. Row 1 holds VA (规上) or kWh (规下) on entry. */
+__attribute__((target_clones("avx2", "default")))
+static void ratios_unit(double *x, size_t m, size_t n, int above)
 {
-    double land = s->land[i];                                 /* > 0 (§1) */
+    double *tax = x, *land = x + (above ? N_IND_ABOVE : N_IND_BELOW) * m;
+    const v4d zero = V4(0), none = V4(-1);
+    size_t j = 0;
     if (!above) {
-        x[0] = s->tax[i] / land;                              /* 亩均税收 */
-        x[stride] = s->kwh[i] > 0 ? s->tax[i] / s->kwh[i] : -1; /* 单位用电税收 */
+        double *kwh = x + IND_B_TAX_KWH * m;
+        for (; j + 4 <= n; j += 4) {
+            v4d t = LD(tax + j), k = LD(kwh + j);
+            ST(kwh + j, SEL(k > zero, t / k, none));          /* 单位用电税收 */
+            ST(tax + j, t / LD(land + j));                    /* 亩均税收 */
+        }
+        for (; j < n; j++) {
+            kwh[j] = kwh[j] > 0 ? tax[j] / kwh[j] : -1;
+            tax[j] = tax[j] / land[j];
+        }
         return;
     }
-    double va = s->va[i];
-    x[IND_TAX_MU * stride] = s->tax[i] / land;
-    x[IND_VA_MU * stride] = va / land;
-    x[IND_VA_ENERGY * stride] = s->energy[i] > 0 ? va / s->energy[i] : -1;
-    x[IND_VA_EMISSION * stride] = s->emissions[i] > 0 ? va / s->emissions[i] : -1;
-    x[IND_VA_EMPLOYEE * stride] = s->employees[i] > 0 ? va / s->employees[i] : -1;
-    x[IND_RD * stride] = rd;
+    double *va = x + IND_VA_MU * m, *en = x + IND_VA_ENERGY * m;
+    double *em = x + IND_VA_EMISSION * m, *emp = x + IND_VA_EMPLOYEE * m;
+    for (; j + 4 <= n; j += 4) {
+        v4d v = LD(va + j), e = LD(en + j), c = LD(em + j), p = LD(emp + j), l = LD(land + j);
+        ST(tax + j, LD(tax + j) / l);
+        ST(va + j, v / l);
+        ST(en + j, SEL(e > zero, v / e, none));
+        ST(em + j, SEL(c > zero, v / c, none));
+        ST(emp + j, SEL(p > zero, v / p, none));
+    }
+    for (; j < n; j++) {
+        double v = va[j];
+        tax[j] = tax[j] / land[j];
+        va[j] = v / land[j];
+        en[j] = en[j] > 0 ? v / en[j] : -1;
+        em[j] = em[j] > 0 ? v / em[j] : -1;
+        emp[j] = emp[j] > 0 ? v / emp[j] : -1;
+    }
 }
 
-/* Score the operating firms of one unit into s->score and s->items; returns how many. */
-static size_t evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
-                            size_t u)
+/* §3.2, pass 4: score[j] = Σ_k w_k min(x / b_k, cap), summed in k order for each firm as
+ * before (four firms at a time, never across k). A missing value, or b_k = 0, is neutral. */
+__attribute__((target_clones("avx2", "default")))
+static void score_unit(const double *x, size_t m, size_t n, int nk, const double *w,
+                       const double *bench, double cap, double *score)
 {
-    const uint32_t *idx = sh->unit_order + sh->unit_start[u];
+    for (size_t j = 0; j < n; j++)
+        score[j] = 0;
+    for (int k = 0; k < nk; k++) {
+        const double *xk = x + (size_t)k * m;
+        double b = bench[k], wk = w[k], neutral = wk * (1 < cap ? 1 : cap);
+        if (!(b > 0)) {
+            for (size_t j = 0; j < n; j++)
+                score[j] += neutral;
+            continue;
+        }
+        const v4d vb = V4(b), vw = V4(wk), vcap = V4(cap), zero = V4(0), one = V4(1);
+        size_t j = 0;
+        for (; j + 4 <= n; j += 4) {
+            v4d xv = LD(xk + j), ratio = SEL(xv >= zero, xv / vb, one);
+            ST(score + j, LD(score + j) + vw * SEL(ratio < vcap, ratio, vcap));
+        }
+        for (; j < n; j++) {
+            double ratio = xk[j] >= 0 ? xk[j] / b : 1;
+            score[j] += wk * (ratio < cap ? ratio : cap);
+        }
+    }
+}
+
+/* Score the n operating firms of unit u, whose inputs tlhn_units_gather() put in the unit's
+ * block (x[k * m + j]: rows as in tlhn.h) and whose items it started; the scores end in row nk. */
+static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
+                          size_t u, size_t n)
+{
     size_t m = sh->unit_start[u + 1] - sh->unit_start[u];
     int above = sh->unit_above[u];
     int nk = above ? N_IND_ABOVE : N_IND_BELOW;
     const double *w = above ? weight_above : weight_below;
-    const double *rd = sh->firms->rd_ratio;
-    double *x = s->ind;                                       /* x[k * m + j] */
+    double *x = s->ind + 7 * sh->unit_start[u];
+    /* passes 2-3 a tile at a time (so that a large unit's block is read once from memory):
+     * the indicators, then their sums in firm order for b_k = benchmark_factor x the mean over
+     * the unit's firms that have the indicator */
     double sum[N_IND_ABOVE] = { 0 }, cnt[N_IND_ABOVE] = { 0 }, bench[N_IND_ABOVE];
-    size_t n = 0;
-    for (size_t j = 0; j < m; j++) {
-        size_t i = idx[j];
-        if (!s->alive[i])
-            continue;
-        indicators(s, i, above, rd[i], x + n, m);
-        for (int k = 0; k < nk; k++)
-            if (x[(size_t)k * m + n] >= 0) {
-                sum[k] += x[(size_t)k * m + n];
-                cnt[k] += 1;
-            }
-        s->items[n++].firm = (uint32_t)i;
+    for (size_t t = 0; t < n; t += EVAL_TILE) {
+        size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
+        ratios_unit(x + t, m, len, above);
+        for (int k = 0; k < nk; k++) {
+            const double *xk = x + (size_t)k * m + t;
+            double sk = sum[k], ck = cnt[k];
+            for (size_t j = 0; j < len; j++)
+                if (xk[j] >= 0) {
+                    sk += xk[j];
+                    ck += 1;
+                }
+            sum[k] = sk;
+            cnt[k] = ck;
+        }
     }
-    /* b_k = benchmark_factor x the mean over the unit's firms that have the indicator; the
-     * score adds w_k min(x / b_k, cap). A missing value, or a unit where b_k is 0, is neutral:
-     * x = b_k. */
     double factor = THETA(rc, P_EVAL_BENCHMARK_FACTOR), cap = THETA(rc, P_EVAL_CAP);
     if (!(cap > 0))
         cap = INFINITY;
     for (int k = 0; k < nk; k++)
         bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
-    const uint32_t *id_rank = sh->firms->id_rank;
-    for (size_t j = 0; j < n; j++) {
-        double score = 0;
-        for (int k = 0; k < nk; k++) {
-            double xk = x[(size_t)k * m + j];
-            double ratio = xk >= 0 && bench[k] > 0 ? xk / bench[k] : 1;
-            score += w[k] * (ratio < cap ? ratio : cap);
-        }
-        uint32_t i = s->items[j].firm;
-        s->score[i] = score;
-        s->items[j] = (tlhn_rank_item){ -score, id_rank[i], i };
+    double *score = x + (size_t)nk * m;                       /* the land row, now free */
+    tlhn_rank_item *items = s->items + sh->unit_start[u];
+    for (size_t t = 0; t < n; t += EVAL_TILE) {               /* pass 4, a tile at a time */
+        size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
+        score_unit(x + t, m, len, nk, w, bench, cap, score + t);
+        for (size_t j = t; j < t + len; j++)
+            items[j].key = -score[j];
     }
-    return n;
 }
 
 /* §3.3: the first round(n sA) are A, up to round(n (sA + sB)) B, and so on. */
-static void class_unit(const replication_ctx *rc, tlhn_scratch *s, size_t n)
+static void class_unit(const replication_ctx *rc, tlhn_scratch *s, const tlhn_rank_item *items,
+                       size_t n)
 {
     double share[N_CLASSES];
     size_t bounds[N_CLASSES];
     for (int c = 0; c < N_CLASSES; c++)
         share[c] = THETA(rc, P_EVAL_SHARE_A + c);
     tlhn_class_bounds(n, share, bounds);
-    tlhn_rank_select_many(s->items, n, bounds, N_CLASSES - 1);
+    tlhn_rank_classes(items, n, bounds, N_CLASSES - 1, s->cls, s->rank_work);
     size_t from = 0;
     for (int c = 0; c < N_CLASSES; c++) {
-        for (size_t j = from; j < bounds[c]; j++)
-            s->cls[s->items[j].firm] = (uint8_t)c;
         s->class_count[c] += (double)(bounds[c] - from);
         from = bounds[c];
     }
@@ -126,9 +183,13 @@ void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     (void)y;
     for (int c = 0; c < N_CLASSES; c++)
         s->class_count[c] = 0;
+    size_t count[TLHN_MAX_UNITS];
+    tlhn_units_gather(sh, s, count);                          /* order.c */
     for (size_t u = 0; u < sh->n_units; u++) {
-        size_t n = evaluate_unit(sh, s, rc, u);
-        class_unit(rc, s, n);
+        evaluate_unit(sh, s, rc, u, count[u]);
+        class_unit(rc, s, s->items + sh->unit_start[u], count[u]);
     }
+    static const size_t score_row[2] = { N_IND_BELOW, N_IND_ABOVE };
+    tlhn_units_scores(sh, s, score_row);
     surcharges(sh, s, rc);
 }

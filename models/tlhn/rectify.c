@@ -71,14 +71,25 @@ static void start(tlhn_scratch *s, size_t i, int action, int due, double cost)
     tlhn_fund_out(s, cost);
 }
 
-/* The priority key of §4.1 (ascending; ties by id). */
-static double priority_key(const tlhn_shared *sh, const tlhn_scratch *s, size_t i)
+/* §4.1 candidates into s->items with the priority key (ascending; ties by id): operating, in
+ * rectify.classes, not rectified or in progress, optionally 高耗. Every firm's item is written
+ * and kept only if it qualifies (no unpredictable branch); returns how many. */
+static size_t candidates(const tlhn_shared *sh, tlhn_scratch *s, double min_ei)
 {
-    switch (sh->priority) {
-    case PRIORITY_ENERGY: return -s->energy[i];              /* largest first */
-    case PRIORITY_TAX_PER_MU: return s->tax[i] / s->land[i]; /* lowest first */
-    default: return s->score[i];                             /* lowest first */
+    const uint32_t *id_rank = sh->firms->id_rank;
+    unsigned mask = sh->classes_mask;
+    int prio = sh->priority, filter = min_ei > 0;
+    size_t m = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double key = prio == PRIORITY_ENERGY       ? -s->energy[i]            /* largest first */
+                     : prio == PRIORITY_TAX_PER_MU ? s->tax[i] / s->land[i]   /* lowest first */
+                                                   : s->score[i];             /* lowest first */
+        int ok = s->alive[i] & (s->rect[i] == RECT_NONE) & (int)((mask >> s->cls[i]) & 1u);
+        ok &= !filter | (s->energy[i] > min_ei * s->va[i]);   /* energy / VA > threshold */
+        s->items[m] = (tlhn_rank_item){ key, id_rank[i], (uint32_t)i };
+        m += (size_t)ok;
     }
+    return m;
 }
 
 void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
@@ -87,25 +98,13 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
     double q = floor(THETA_Y(rc, P_RECT_FIRMS_PER_YEAR, y) + 0.5);
     size_t quota = q > 0 ? (size_t)q : 0;
     double min_ei = THETA(rc, P_RECT_MIN_ENERGY_INTENSITY);
-    /* §4.1 candidates: in rectify.classes, not rectified or in progress, optionally 高耗 */
-    size_t m = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        if (!s->alive[i] || s->rect[i] != RECT_NONE || !((sh->classes_mask >> s->cls[i]) & 1u))
-            continue;
-        if (min_ei > 0 && !(s->energy[i] > min_ei * s->va[i]))   /* energy / VA > threshold */
-            continue;
-        s->items[m++] = (tlhn_rank_item){ priority_key(sh, s, i), sh->firms->id_rank[i],
-                                          (uint32_t)i };
-    }
+    size_t m = candidates(sh, s, min_ei);
     if (quota > m)                       /* issue 13: the quota binds (too few candidates) */
         s->cum[M_QUOTA_UNFILLED] += (double)(quota - m);
     if (!sh->fund_constrained) {
         /* §4.2: the first `quota` in priority order start, in that order (so the fund's sums
          * are the very sums of a constrained run with money to spare) */
-        if (quota < m)
-            tlhn_rank_select(s->items, m, quota);
-        size_t k = quota < m ? quota : m;
-        tlhn_rank_sort(s->items, k);
+        size_t k = tlhn_rank_first(s->items, m, quota, 0, s->rank_work);
         for (size_t j = 0; j < k; j++) {
             size_t i = s->items[j].firm;
             int a = draw_action(s, rc, i, year);
@@ -115,16 +114,21 @@ void tlhn_rectify_start(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
     }
     /* §7 fund.constrained = on: in priority order, an action that costs more than the balance
      * waits (the firm stays a candidate); the next candidate is considered. */
-    tlhn_rank_sort(s->items, m);
-    size_t started = 0;
-    for (size_t j = 0; j < m && started < quota; j++) {
-        size_t i = s->items[j].firm;
-        int a = draw_action(s, rc, i, year);
-        double cost = tlhn_action_cost(s, rc, i, a);
-        if (cost > 0 && cost > s->fund_balance)
-            continue;
-        start(s, i, a, y + draw_lag(s, rc, i, year), cost);
-        started++;
+    size_t started = 0, done = 0, chunk = 2 * quota + 64;
+    while (started < quota && done < m) {
+        /* the next `chunk` in priority order, sorted, the rest kept: no full sort */
+        size_t k = tlhn_rank_first(s->items + done, m - done, chunk, 1, s->rank_work);
+        for (size_t j = done; j < done + k && started < quota; j++) {
+            size_t i = s->items[j].firm;
+            int a = draw_action(s, rc, i, year);
+            double cost = tlhn_action_cost(s, rc, i, a);
+            if (cost > 0 && cost > s->fund_balance)
+                continue;
+            start(s, i, a, y + draw_lag(s, rc, i, year), cost);
+            started++;
+        }
+        done += k;
+        chunk *= 2;
     }
     s->cum[M_QUOTA_UNFUNDED] += (double)((quota < m ? quota : m) - started);   /* the fund binds */
 }

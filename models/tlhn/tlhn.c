@@ -241,6 +241,7 @@ static void tlhn_shared_free(void *p)
     free(sh->unit_order);
     free(sh->unit_start);
     free(sh->unit_above);
+    free(sh->unit_of);
     free(sh);
 }
 
@@ -311,6 +312,7 @@ static int tlhn_prepare(const scenario *sc, void **out, phx_err *e)
     sh->n = sh->firms->n;
     tlhn_coverage_prepare(sc, sh);      /* population.coverage, provenance (coverage.c) */
     build_units(sh);
+    tlhn_units_index(sh);                  /* order.c */
     double va = 0, energy = 0;
     for (size_t i = 0; i < sh->n; i++)
         if (sh->firms->above_scale[i]) {
@@ -346,6 +348,7 @@ static void tlhn_scratch_free(void *p)
     free(s->cls);
     free(s->due);
     free(s->items);
+    tlhn_rank_work_free(s->rank_work);
     free(s->ind);
     free(s->proj);
     free(s->theta);
@@ -371,7 +374,8 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->cls = phx_calloc(n, 1);
     s->due = phx_calloc(n, sizeof *s->due);
     s->items = phx_calloc(n, sizeof *s->items);
-    s->ind = phx_calloc(6 * n, sizeof *s->ind);
+    s->rank_work = tlhn_rank_work_alloc(n);
+    s->ind = phx_calloc(7 * n, sizeof *s->ind);   /* evaluate.c: 6 indicator rows + land */
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);
     s->theta = phx_calloc(sh->n_slots ? sh->n_slots : 1, sizeof *s->theta);

@@ -261,6 +261,7 @@ typedef struct tlhn_shared {
     uint32_t *unit_order;           /* firm indices grouped by unit, ascending within a unit */
     size_t *unit_start;             /* n_units + 1 offsets into unit_order */
     uint8_t *unit_above;            /* is unit u a 规上 unit? */
+    uint8_t *unit_of;               /* unit of firm i (order.c) */
     double base_energy_intensity;   /* 规上 Σ energy / Σ VA of the base year (tce/万元) */
     size_t project_capacity;        /* first guess of signed projects per replication */
     double coverage;                /* population.coverage (coverage.c) */
@@ -304,7 +305,8 @@ typedef struct tlhn_scratch {
     uint8_t *cls;                   /* class of this year's evaluation */
     int *due;                       /* year index when an active action completes */
     tlhn_rank_item *items;          /* n items for ranking */
-    double *ind;                    /* 6 n: indicators of one evaluation unit (§3.1) */
+    struct tlhn_rank_work *rank_work;   /* rank_hist.c's buffers */
+    double *ind;                    /* 7 n: indicators of one evaluation unit (§3.1) */
     /* projects (§5): grows in the rare replication that signs more than the first guess */
     tlhn_project *proj;
     size_t n_proj, cap_proj;
@@ -334,9 +336,35 @@ void tlhn_rank_sort(tlhn_rank_item *a, size_t n);
  * holds the k first items in order (each part unordered inside). */
 void tlhn_rank_select_many(tlhn_rank_item *a, size_t n, const size_t *ks, size_t nk);
 
+/* rank_hist.c: the same sets by a histogram of the keys, without partitioning the items.
+ * Working memory for up to n items (one per scratch). */
+typedef struct tlhn_rank_work tlhn_rank_work;
+tlhn_rank_work *tlhn_rank_work_alloc(size_t n);
+void tlhn_rank_work_free(tlhn_rank_work *w);
+/* cls[a[j].firm] = how many of the boundaries ks[0..nk) (ascending, repeats allowed) are <= the
+ * rank of item j: with class bounds, its class. a is left as it is. */
+void tlhn_rank_classes(const tlhn_rank_item *a, size_t n, const size_t *ks, size_t nk,
+                       uint8_t *cls, tlhn_rank_work *w);
+/* Afterwards a[0..k) are the k first items in order (all n sorted when k >= n); with keep_rest
+ * the others follow in a[k..n) (unordered), else a[k..n) is undefined. Returns min(k, n). */
+size_t tlhn_rank_first(tlhn_rank_item *a, size_t n, size_t k, int keep_rest, tlhn_rank_work *w);
+
 /* Class sizes by cumulative rounding, round half up (§3.3): bounds[c] = number of firms of
  * class <= c among n. */
 void tlhn_class_bounds(size_t n, const double share[N_CLASSES], size_t bounds[N_CLASSES]);
+
+/* order.c: the evaluation's unit-order layout. At most TLHN_MAX_UNITS units. */
+#define TLHN_MAX_UNITS (2 * TLHN_N_DISTRICTS)
+/* Fill sh->unit_of from unit_order and unit_start (prepare). */
+void tlhn_units_index(tlhn_shared *sh);
+/* One pass in table order: unit u's operating firms, in table order, into its block of s->ind
+ * (7 (unit_start[u+1] - unit_start[u]) doubles from 7 unit_start[u], rows of that length:
+ * 规上 tax, VA, energy, emissions, employees, rd ratio, land; 规下 tax, kWh, land) and into
+ * s->items from unit_start[u] (key 0, id rank, firm); count[u] of them. */
+void tlhn_units_gather(const tlhn_shared *sh, tlhn_scratch *s, size_t *count);
+/* One pass in table order: s->score of each operating firm from row score_row[above] of its
+ * unit's block. */
+void tlhn_units_scores(const tlhn_shared *sh, tlhn_scratch *s, const size_t score_row[2]);
 
 /* evaluate.c: §3 on the firms as they are at the start of year index y. */
 void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y);
