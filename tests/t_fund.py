@@ -249,7 +249,8 @@ rows = rows_of(p.stdout)
 r, lo, hi = rows["contribution_rate"]
 print(f"t_fund: plan, 1000 replications, {dt:.1f} s: rate for 90% {100 * r:.3f}% [{100 * lo:.3f}%, "
       f"{100 * hi:.3f}%]; P(solvent) at 1% {rows['p_solvent_at_scenario'][0]:.3f}")
-check(dt < 60, f"plan scenario took {dt:.0f} s")
+# (its time is printed, not asserted: speed is measured in bench/, and a loaded or sanitized
+# build may take minutes)
 check(lo <= r <= hi and r > 0.01 and rows["p_solvent_at_scenario"][0] < 0.9, "plan: 1% is not enough")
 
 finish("t_fund")
