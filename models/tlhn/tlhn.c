@@ -502,6 +502,13 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
     return PHX_OK;
 }
 
+/* The firms one replication simulates each year (for the run's throughput line). */
+static size_t tlhn_n_entities(const void *shared)
+{
+    const tlhn_shared *sh = shared;
+    return sh->firms->n;
+}
+
 /* phoenix synth: the firm table the scenario would run on (synthetic or read), as CSV. */
 static int tlhn_synthesize(const scenario *sc, const char *path, size_t *n, phx_err *e)
 {
@@ -535,4 +542,7 @@ const model_type model_tlhn = {
     .simulate = tlhn_simulate,
     .synthesize = tlhn_synthesize,
     .sizing = &tlhn_sizing,
+    .group_names_zh = tlhn_district_zh,
+    .n_entities = tlhn_n_entities,
+    .entity = "firm",
 };
