@@ -1,4 +1,4 @@
-/* tlhn.c -- the 腾笼换鸟 model (model-spec v1): parameter and metric tables, checks, shared data,
+/* tlhn.c -- the 腾笼换鸟 model (docs/model.md): parameter and metric tables, checks, shared data,
  * scratch and the yearly loop of §6.4. The steps live in evaluate.c (§3), rectify.c (§4),
  * economy.c (§6, §4.6), attract.c (§5, §4.7) and fund.c (§7); see docs/model.md. */
 #include "tlhn.h"
