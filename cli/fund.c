@@ -127,6 +127,9 @@ static int load(const fund_args *a, const char *constrained, double value, scena
 /* ---- running ------------------------------------------------------------------------------------ */
 
 /* Run every replication of `sc` into `s` (and through it into the results file, if any). */
+/* Every run of the search counts towards the closing line of wall time and throughput. */
+static cli_clock fund_clock;
+
 static int run_all(const scenario *sc, const void *shared, const fund_args *a, sizing_sink *s,
                    int progress, phx_err *e)
 {
@@ -134,7 +137,10 @@ static int run_all(const scenario *sc, const void *shared, const fund_args *a, s
                        .progress = progress ? cli_progress_mode(a->o.quiet) : 0 };
     ro.sampler = (sampler_kind)sc->sampler_kind;
     run_sink sink = sizing_sink_of(s);
-    return run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, e);
+    int st = run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, e);
+    if (st == PHX_OK)
+        cli_clock_add(&fund_clock, sc, shared, (size_t)sc->replications);
+    return st;
 }
 
 /* Write the scenario's rows (through `s`) and /fund into a new results file. */
@@ -397,8 +403,11 @@ int cli_fund(int argc, char **argv)
     }
     fund_report r;
     memset(&r, 0, sizeof r);
+    cli_clock_start(&fund_clock);
     if (st == PHX_OK)
         st = want_targets ? targets(&a, command_line, sc, &r, &e) : solvency(&a, command_line, sc, &r, &e);
+    if (st == PHX_OK && !a.o.quiet)
+        cli_clock_print(&fund_clock);
     if (st == PHX_OK) {
         fund_report_print(&r, a.format, stdout);
         if (!a.o.quiet && strcmp(a.format, "csv"))

@@ -173,8 +173,14 @@ static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_re
                 sens_method_name(a->so.method), fs->k, sens_rows(s));
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
                        .progress = cli_progress_mode(a->o.quiet) };
+    cli_clock clk;
+    cli_clock_start(&clk);
     if (st == PHX_OK)
         st = sens_run(s, shared, &ro, cluster_run, e);
+    if (st == PHX_OK && !a->o.quiet) {
+        cli_clock_add(&clk, sc, shared, sens_rows(s));
+        cli_clock_print(&clk);
+    }
     if (st == PHX_OK && w != NULL) {
         *out = sens_estimate(s, (int)a->o.threads);
         st = sens_write(w, sc, *out, e);

@@ -27,6 +27,9 @@ grep -q "^phoenix: 40 of 40 replications (100%)" "$d/err" || fail "no final prog
 [ "$(grep -c "replications (" "$d/err")" -ge 5 ] || fail "fewer than 5 progress lines (every 10%)"
 grep -q "^phoenix: 40 replications in .* s: .* replications/s, .* firm-years/s$" "$d/err" ||
     fail "no closing throughput line: $(tail -1 "$d/err")"
+"$PHOENIX" sensitivity scenarios/ishigami.ini -N 16 -o "$d/sens.h5" 2>"$d/err" >/dev/null || fail "sensitivity"
+grep -q "^phoenix: 96 replications in .* s: .* replications/s$" "$d/err" ||
+    fail "sensitivity: no closing line: $(tail -1 "$d/err")"
 "$PHOENIX" run "$S" -n 10 -o "$d/q.h5" --quiet 2>"$d/err" >/dev/null || fail "quiet run"
 [ -s "$d/err" ] && fail "--quiet printed on stderr: $(cat "$d/err")"
 "$PHOENIX" run scenarios/ishigami.ini -n 10 --threads 999 -o "$d/t.h5" --quiet 2>"$d/err" >/dev/null ||
