@@ -260,10 +260,10 @@ static char *fit_default(const param_def *pd, int n_years)
     int n = split_items(buf, items, MAX_YEARS);
     char *out = NULL;
     if (n > 1 && n <= MAX_YEARS && n != n_years) {
-        size_t cap = 1, len = 0;
+        size_t longest = 0, len = 0;
         for (int i = 0; i < n; i++)
-            cap += strlen(items[i]) + 2;
-        cap *= (size_t)(n_years / n + 1);
+            longest = strlen(items[i]) > longest ? strlen(items[i]) : longest;
+        size_t cap = (size_t)n_years * (longest + 2) + 1;    /* n_years items and ", " each */
         out = phx_malloc(cap);
         for (int y = 0; y < n_years; y++)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", y ? ", " : "", items[y < n ? y : n - 1]);

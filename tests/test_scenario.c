@@ -41,6 +41,15 @@ static const model_type toy = {
 };
 static const model_type *const toy_models[] = { &toy };
 
+/* A model whose default is bad: the error must say which key to set. */
+static const param_def bad_default_params[] = {
+    { "gamma.share", PARAM_REAL, 0, "share", 0, 1, "1.5", NULL, "a share" },
+};
+static const model_type bad_default = {
+    .name = "baddef", .description = "test", .params = bad_default_params, .n_params = 1,
+    .metrics = toy_metrics, .n_metrics = 2,
+};
+
 static char *dir;
 
 static char *path_of(const char *name)
@@ -246,6 +255,12 @@ static void test_everyday(void)
     CU_ASSERT_EQUAL(scenario_dist(sc, "alpha.quota", 4)->a, 250);
     CU_ASSERT_EQUAL(scenario_dist(sc, "alpha.quota", 1)->a, 300);
     scenario_free(sc);
+    /* an error about a default names the key to set */
+    const model_type *const bad_models[] = { &bad_default };
+    tu_write(path_of("bd.ini"), "[scenario]\nmodel = baddef\n");
+    CU_ASSERT_EQUAL(scenario_load(&sc, path_of("bd.ini"), bad_models, 1, NULL, 0, &e), PHX_EINPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "default: gamma.share: 1.5 is out of bounds"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "set gamma.share in the scenario file or with --set"));
     /* the 3-year text is the default as written (the SHA-256 of existing scenarios is kept) */
     CU_ASSERT_EQUAL_FATAL(load("y3.ini", "[scenario]\nmodel = toy\n", &sc, &e, NULL, 0), PHX_OK);
     CU_ASSERT_STRING_EQUAL(scenario_text(sc, "alpha.quota"), "300 300 250");
