@@ -46,6 +46,9 @@ int cli_file_exists(const char *path);
 /* The output may be written: it does not exist, or --force. Checked after the inputs, so that the
  * real error of a bad input is the one reported. PHX_OK or fills `e`. */
 int cli_output_free(const char *path, int force, phx_err *e);
+/* The same after loaded scenarios: when the output exists (and no --force) each scenario's data
+ * is prepared first (its firm table read), so that a bad input table is the error reported. */
+int cli_output_free_after(const char *path, int force, scenario *const *sc, size_t n, phx_err *e);
 
 /* cli/load.c: scenarios with the options' overrides. A plain --set applies to every scenario;
  * --set NAME:key=value only to the scenario named NAME (its name before --set renames it). */

@@ -391,7 +391,7 @@ int cli_fund(int argc, char **argv)
     if (st == PHX_OK)
         st = load(&a, want_targets ? "on" : "off", NAN, &sc, &e);
     if (st == PHX_OK)                          /* the inputs are good: now the output */
-        st = cli_output_free(a.o.out, a.o.force, &e);
+        st = cli_output_free_after(a.o.out, a.o.force, &sc, 1, &e);
     if (st == PHX_OK && !a.o.quiet) {
         const char *sw = a.sizing->switch_param, *was = scenario_text(own, sw);
         if (want_targets)

@@ -42,6 +42,24 @@ void cli_clock_print(const cli_clock *c)
     fputc('\n', stderr);
 }
 
+int cli_output_free_after(const char *path, int force, scenario *const *sc, size_t n, phx_err *e)
+{
+    if (cli_output_free(path, force, e) == PHX_OK)
+        return PHX_OK;
+    phx_err in = { 0 };
+    for (size_t i = 0; i < n; i++) {           /* the error path only: the run prepares again */
+        void *shared = NULL;
+        int st = sc[i]->model->prepare(sc[i], &shared, &in);
+        if (shared)
+            sc[i]->model->shared_free(shared);
+        if (st != PHX_OK) {
+            *e = in;
+            return st;
+        }
+    }
+    return e->status;
+}
+
 int cli_progress_mode(int quiet)
 {
     if (quiet)

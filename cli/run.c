@@ -289,7 +289,7 @@ int cli_run(int argc, char **argv, const char *command_line)
     if (st == PHX_OK)
         st = cli_check_targets(&a.o, used, sc, (size_t)a.n_files, &e);
     if (st == PHX_OK)                          /* the inputs are good: now the output */
-        st = cli_output_free(a.o.out, a.o.force, &e);
+        st = cli_output_free_after(a.o.out, a.o.force, sc, (size_t)a.n_files, &e);
     st = cluster_agree(st, &e);                /* every rank loads the (shared) files */
     st = st == PHX_OK ? run_and_write(sc, (size_t)a.n_files, &a, command_line, NULL) : cli_report(&e);
     free_set(sc, (size_t)a.n_files);
@@ -345,7 +345,7 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     for (size_t p = 0; st == PHX_OK && p < points; p++)
         st = load_point(&a, g, base, p, &names[p], &sc[p], &e);
     if (st == PHX_OK)
-        st = cli_output_free(a.o.out, a.o.force, &e);
+        st = cli_output_free_after(a.o.out, a.o.force, &base, 1, &e);
     st = cluster_agree(st, &e);
     if (st == PHX_OK && !a.o.quiet)
         print_grid(g, base, names, a.o.out);

@@ -213,7 +213,7 @@ int cli_sensitivity(int argc, char **argv, const char *command_line)
     if (st == PHX_OK)
         st = scenario_load(&sc, a.file, models_all, models_n, a.o.ov, a.o.n_ov, &e);
     if (st == PHX_OK)                          /* the inputs are good: now the output */
-        st = cli_output_free(a.o.out, a.o.force, &e);
+        st = cli_output_free_after(a.o.out, a.o.force, &sc, 1, &e);
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
         st = analyse(&a, sc, command_line, &r, &e);

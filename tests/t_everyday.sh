@@ -43,6 +43,9 @@ touch "$d/exists.h5"
     fail "nosuch.ini -o existing: '$(cat "$d/err")'"
 "$PHOENIX" run "$S" -n 5 -o "$d/exists.h5" --set attract.nope=1 2>"$d/err"
 grep -q "attract.nope: unknown key" "$d/err" || fail "bad --set hidden by the output: $(cat "$d/err")"
+printf 'firm_id,district\n1,nowhere\n' >"$d/bad.csv"
+"$PHOENIX" run "$S" -n 5 --firms "$d/bad.csv" -o "$d/exists.h5" 2>"$d/err"; st=$?
+[ $st -eq 2 ] && grep -q "bad.csv" "$d/err" || fail "bad firm table hidden by the output: $st '$(cat "$d/err")'"
 "$PHOENIX" run "$S" -n 5 -o "$d/exists.h5" 2>"$d/err"; st=$?
 [ $st -eq 2 ] && grep -q "exists.h5: exists; use --force" "$d/err" || fail "good inputs: '$(cat "$d/err")'"
 for c in "fund $S --confidence 0.8" "sensitivity $S"; do
