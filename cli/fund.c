@@ -103,10 +103,6 @@ static int parse_args(int argc, char **argv, fund_args *a)
     a->file = argv[optind];
     if (isnan(a->confidence))
         return cli_usage_error("fund needs --confidence Q, a probability in (0, 1)%s", "");
-    if (!a->o.force && cli_file_exists(a->o.out)) {
-        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
-        return PHX_EINPUT;
-    }
     return PHX_OK;
 }
 
@@ -131,14 +127,20 @@ static int load(const fund_args *a, const char *constrained, double value, scena
 /* ---- running ------------------------------------------------------------------------------------ */
 
 /* Run every replication of `sc` into `s` (and through it into the results file, if any). */
+/* Every run of the search counts towards the closing line of wall time and throughput. */
+static cli_clock fund_clock;
+
 static int run_all(const scenario *sc, const void *shared, const fund_args *a, sizing_sink *s,
                    int progress, phx_err *e)
 {
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
-                       .progress = progress && !a->o.quiet && isatty(STDERR_FILENO) };
+                       .progress = progress ? cli_progress_mode(a->o.quiet) : 0 };
     ro.sampler = (sampler_kind)sc->sampler_kind;
     run_sink sink = sizing_sink_of(s);
-    return run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, e);
+    int st = run_replications(sc, shared, 0, (size_t)sc->replications, &ro, &sink, e);
+    if (st == PHX_OK)
+        cli_clock_add(&fund_clock, sc, shared, (size_t)sc->replications);
+    return st;
 }
 
 /* Write the scenario's rows (through `s`) and /fund into a new results file. */
@@ -380,12 +382,16 @@ int cli_fund(int argc, char **argv)
     int want_targets = a.n_required > 0;
     phx_err e = { 0 };
     scenario *own = NULL, *sc = NULL;
-    st = scenario_load(&own, a.file, models_all, models_n, a.o.ov, a.o.n_ov, &e);
+    st = cli_single_target(a.file, &a.o, &e);
+    if (st == PHX_OK)
+        st = scenario_load(&own, a.file, models_all, models_n, a.o.ov, a.o.n_ov, &e);
     if (st == PHX_OK)
         st = sizing_check(own, a.solve, a.required, a.n_required, &a.lever, &e);
     a.sizing = st == PHX_OK ? own->model->sizing : NULL;
     if (st == PHX_OK)
         st = load(&a, want_targets ? "on" : "off", NAN, &sc, &e);
+    if (st == PHX_OK)                          /* the inputs are good: now the output */
+        st = cli_output_free_after(a.o.out, a.o.force, &sc, 1, &e);
     if (st == PHX_OK && !a.o.quiet) {
         const char *sw = a.sizing->switch_param, *was = scenario_text(own, sw);
         if (want_targets)
@@ -397,8 +403,11 @@ int cli_fund(int argc, char **argv)
     }
     fund_report r;
     memset(&r, 0, sizeof r);
+    cli_clock_start(&fund_clock);
     if (st == PHX_OK)
         st = want_targets ? targets(&a, command_line, sc, &r, &e) : solvency(&a, command_line, sc, &r, &e);
+    if (st == PHX_OK && !a.o.quiet)
+        cli_clock_print(&fund_clock);
     if (st == PHX_OK) {
         fund_report_print(&r, a.format, stdout);
         if (!a.o.quiet && strcmp(a.format, "csv"))

@@ -23,53 +23,6 @@
 #endif
 
 
-static const char usage_text[] =
-    "usage:\n"
-    "  phoenix run SCENARIO.ini [MORE.ini ...] [-o FILE] [-n REPS] [--seed S] [--threads N]\n"
-    "              [--sampler mc|lhs|sobol] [--set section.key=value ...] [--firms FILE.csv]\n"
-    "              [--precision REL [--batch B] [--max-replications N]] [--block B] [--force] [--quiet]\n"
-    "              [--posterior post.h5]\n"
-    "      Several scenarios run on the same replications (common random numbers); each is\n"
-    "      compared with the first (paired differences, P(better)). --posterior draws each\n"
-    "      replication's calibrated parameters from a `phoenix calibrate` posterior.\n"
-    "  phoenix sweep SCENARIO.ini --vary section.key=v1,v2,... [--vary ...] [run options]\n"
-    "      Runs the full grid of lever values, paired, and prints a table of the grid.\n"
-    "      Under mpirun (MPI build: make MPI=1), run and sweep split the replications across\n"
-    "      the ranks, each with --threads threads; the results are the same.\n"
-    "  phoenix fund SCENARIO.ini --confidence Q [--solve rate|capital] [--require METRIC ...]\n"
-    "              [--format table|csv] [run options]\n"
-    "      The fund's contribution rate (or initial capital) that keeps it solvent, or with\n"
-    "      --require reaches those targets, with probability >= Q; writes /fund (default fund.h5).\n"
-    "  phoenix sensitivity SCENARIO.ini [--method sobol|morris|tornado] [-N BASE]\n"
-    "              [--factor section.key=DIST ...] [--group NAME=key,key ...] [--metric M ...]\n"
-    "              [--year Y] [--second-order] [--bootstrap B] [--levels P]\n"
-    "              [--format table|csv|md] [run options]\n"
-    "      Which of the scenario's distribution-valued keys drive each metric, and how much is\n"
-    "      the model's own chance: Sobol' indices (default), Morris screening or a tornado;\n"
-    "      writes /sensitivity/<method> (default sensitivity.h5). docs/sensitivity.md.\n"
-    "  phoenix calibrate SCENARIO.ini --observed FILE.csv [--particles N] [--generations G]\n"
-    "              [--tolerance-final E] [--quantile A] [--min-acceptance R] [-o post.h5] [run options]\n"
-    "      ABC-SMC (Beaumont et al. 2009, adaptive tolerances) of the scenario's distributions\n"
-    "      against observations (CSV metric,year,value,sd,source); writes /calibration and a\n"
-    "      posterior predictive run (default posterior.h5). `phoenix run ... --posterior post.h5`\n"
-    "      then draws each replication's calibrated parameters from that posterior.\n"
-    "  phoenix summary FILE.h5 [--format table|csv|md]\n"
-    "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
-    "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"
-    "      comparisons, sweep, fund, sensitivity (charts inline as SVG; prints well).\n"
-    "  phoenix plot FILE.h5 CHART [--metric M] [--scenario S] [--lever KEY] [-o CHART.svg|png|pdf]\n"
-    "      Any one chart of the report as a file (phoenix plot --help lists the charts).\n"
-    "  phoenix synth [SCENARIO.ini] -o FIRMS.csv [--set section.key=value ...] [--force]\n"
-    "              [--firms TABLE.csv [--csv-delimiter auto|comma|tab|semicolon]\n"
-    "               [--encoding auto|utf-8|gb18030|utf-16]]\n"
-    "      Writes the synthetic firm table, or (--firms) a table read as run reads it, as\n"
-    "      plain UTF-8 CSV. --csv-delimiter and --encoding also apply to run, sweep and fund.\n"
-    "  phoenix params [MODEL] [--format table|md]\n"
-    "  phoenix --help | --version\n"
-    "\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n"
-    "Documentation: README.md, docs/scenarios.md, docs/model.md, docs/output.md.\n";
-
 int cli_usage_error(const char *fmt, const char *arg)
 {
     if (cluster_rank() != 0)    /* under MPI every rank sees the same error; rank 0 says it */
@@ -141,12 +94,31 @@ int cli_shared_option(int c, const char *arg, cli_opts *o)
     case 'f': o->ov[o->n_ov++] = (scenario_override){ "--firms", "scenario.firms", arg }; return 1;
     case 'D': o->ov[o->n_ov++] = (scenario_override){ "--csv-delimiter", "population.csv_delimiter", arg }; return 1;
     case 'E': o->ov[o->n_ov++] = (scenario_override){ "--encoding", "population.encoding", arg }; return 1;
-    case 's':
-        if (cli_parse_set((char *)arg, "--set", &o->ov[o->n_ov]))
+    case 's': {
+        char *a = (char *)arg, *eq = strchr(a, '='), *colon = NULL;
+        for (char *p = a; eq != NULL && p < eq; p++)       /* NAME:section.key=value */
+            if (*p == ':')
+                colon = p;
+        if (colon != NULL && colon > a) {
+            *colon = '\0';
+            o->target[o->n_ov] = a;
+            a = colon + 1;
+        } else {
+            o->target[o->n_ov] = NULL;
+        }
+        if (cli_parse_set(a, "--set", &o->ov[o->n_ov]))
             return -1;
         o->n_ov++;
         return 1;
-    case 't': return cli_positive_long("--threads", arg, &o->threads) ? -1 : 1;
+    }
+    case 't':
+        if (cli_positive_long("--threads", arg, &o->threads))
+            return -1;
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        if (cores > 0 && o->threads > cores && cluster_rank() == 0)
+            fprintf(stderr, "phoenix: warning: --threads %ld is more than the %ld cores of this "
+                    "machine; the extra threads only compete for them\n", o->threads, cores);
+        return 1;
     case 'b': return cli_positive_long("--block", arg, &o->block) ? -1 : 1;
     case 'F': o->force = 1; return 1;
     case 'q': o->quiet = 1; return 1;
@@ -158,6 +130,13 @@ int cli_file_exists(const char *path)
 {
     struct stat s;
     return stat(path, &s) == 0;
+}
+
+int cli_output_free(const char *path, int force, phx_err *e)
+{
+    if (!force && cli_file_exists(path))
+        return phx_fail(e, PHX_EINPUT, path, 0, NULL, "exists; use --force to overwrite");
+    return PHX_OK;
 }
 
 /* ---- phoenix summary ------------------------------------------------------------------- */
@@ -344,10 +323,6 @@ static int cmd_synth(int argc, char **argv)
         return cli_usage_error("synth needs -o FIRMS.csv%s", "");
     if (optind + 1 < argc)
         return cli_usage_error("synth takes at most one scenario file, got %s", "several");
-    if (!force && cli_file_exists(out)) {
-        fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", out);
-        return PHX_EINPUT;
-    }
     phx_err e = { 0 };
     scenario *sc = NULL;
     const model_type *dflt = NULL;          /* without a file: the first model that has a table */
@@ -362,6 +337,8 @@ static int cmd_synth(int argc, char **argv)
                       "synth generates a model's input table; model %s has none", sc->model->name);
     size_t n = 0;
     if (st == PHX_OK)
+        st = cli_output_free(out, force, &e);
+    if (st == PHX_OK)
         st = sc->model->synthesize(sc, out, &n, &e);
     if (st == PHX_OK)
         fprintf(stderr, "phoenix: wrote %zu firms to %s\n", n, out);
@@ -374,8 +351,19 @@ int main(int argc, char **argv)
     if (argc < 2)
         return cli_usage_error("%s", "no command given");
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        fputs(usage_text, stdout);
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || (!strcmp(cmd, "help") && argc == 2)) {
+        cli_help_all(stdout);
+        return PHX_OK;
+    }
+    if (!strcmp(cmd, "help")) {       /* phoenix help CMD */
+        const cli_command *c = cli_command_find(cli_wants_help(1, argv + 2) ? "help" : argv[2]);
+        if (c == NULL)
+            return cli_usage_error("help: unknown command '%s'", argv[2]);
+        cli_help_one(c, stdout);
+        return PHX_OK;
+    }
+    if (cli_command_find(cmd) != NULL && cli_wants_help(argc - 2, argv + 2)) {
+        cli_help_one(cli_command_find(cmd), stdout);
         return PHX_OK;
     }
     if (!strcmp(cmd, "--version")) {

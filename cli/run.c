@@ -45,11 +45,6 @@ static int check_args(int is_sweep, run_args *a)
         return cli_usage_error("at most %s scenarios", "4096");
     if (a->precision > 0 && a->max_reps < a->batch)
         return cli_usage_error("--max-replications must be at least --batch%s", "");
-    if (!a->o.force && cli_file_exists(a->o.out)) {
-        if (cluster_rank() == 0)
-            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
-        return PHX_EINPUT;
-    }
     return PHX_OK;
 }
 
@@ -156,11 +151,12 @@ static int check_comparable(scenario *const *sc, size_t n, int by_precision, phx
  * scenario's stopping point sets the replication count of all, so that they stay paired. The
  * scenarios are not changed: what ran goes to rec[i] and the file's run record. */
 static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
-                   const posterior *post, h5_writer *w, run_record *rec, phx_err *e)
+                   const posterior *post, h5_writer *w, run_record *rec, cli_clock *clk,
+                   phx_err *e)
 {
     void *shared = NULL;
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
-                       .progress = !a->o.quiet && isatty(STDERR_FILENO) };
+                       .progress = cli_progress_mode(a->o.quiet) };
     ro.sampler = (sampler_kind)sc[i]->sampler_kind;
     int by_precision = a->precision > 0 && i == 0;
     if (!a->o.quiet && n > 1)
@@ -189,6 +185,8 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
     } else if (st == PHX_OK) {
         st = cluster_run(sc[i], shared, 0, rec[i].replications, &ro, &sink, e);
     }
+    if (st == PHX_OK)
+        cli_clock_add(clk, sc[i], shared, rec[i].replications);
     if (st == PHX_OK && w != NULL)
         st = h5_writer_run_record(w, &rec[i], e);
     if (st == PHX_OK && w != NULL)
@@ -208,8 +206,12 @@ static int run_set(scenario **sc, size_t n, const run_args *a, const posterior *
 {
     int st = PHX_OK;
     run_record *rec = phx_calloc(n, sizeof *rec);
+    cli_clock clk;
+    cli_clock_start(&clk);
     for (size_t i = 0; st == PHX_OK && i < n; i++)
-        st = run_one(sc, i, n, a, post, w, rec, e);
+        st = run_one(sc, i, n, a, post, w, rec, &clk, e);
+    if (st == PHX_OK && !a->o.quiet)
+        cli_clock_print(&clk);
     for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
         st = h5_writer_compare_n(w, sc[0], sc[i], rec[0].replications, e);
     free(rec);
@@ -298,8 +300,13 @@ int cli_run(int argc, char **argv, const char *command_line)
         return st;
     scenario **sc = phx_calloc((size_t)a.n_files, sizeof *sc);
     phx_err e = { 0 };
+    unsigned char used[CLI_MAX_OVERRIDES + 2] = { 0 };
     for (int i = 0; st == PHX_OK && i < a.n_files; i++)
-        st = scenario_load(&sc[i], a.files[i], models_all, models_n, a.o.ov, a.o.n_ov, &e);
+        st = cli_load(a.files[i], &a.o, used, &sc[i], &e);
+    if (st == PHX_OK)
+        st = cli_check_targets(&a.o, used, sc, (size_t)a.n_files, &e);
+    if (st == PHX_OK)                          /* the inputs are good: now the output */
+        st = cli_output_free_after(a.o.out, a.o.force, sc, (size_t)a.n_files, &e);
     st = cluster_agree(st, &e);                /* every rank loads the (shared) files */
     st = st == PHX_OK ? run_and_write(sc, (size_t)a.n_files, &a, command_line, NULL) : cli_report(&e);
     free_set(sc, (size_t)a.n_files);
@@ -349,9 +356,13 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     scenario **sc = phx_calloc(points, sizeof *sc);
     char **names = phx_calloc(points, sizeof *names);
     scenario *base = NULL;
-    st = scenario_load(&base, a.files[0], models_all, models_n, a.o.ov, a.o.n_ov, &e);
+    st = cli_single_target(a.files[0], &a.o, &e);
+    if (st == PHX_OK)
+        st = scenario_load(&base, a.files[0], models_all, models_n, a.o.ov, a.o.n_ov, &e);
     for (size_t p = 0; st == PHX_OK && p < points; p++)
         st = load_point(&a, g, base, p, &names[p], &sc[p], &e);
+    if (st == PHX_OK)
+        st = cli_output_free_after(a.o.out, a.o.force, &base, 1, &e);
     st = cluster_agree(st, &e);
     if (st == PHX_OK && !a.o.quiet)
         print_grid(g, base, names, a.o.out);

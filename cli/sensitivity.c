@@ -109,11 +109,6 @@ static int parse_args(int argc, char **argv, sens_args *a)
     if (optind + 1 != argc)
         return cli_usage_error("sensitivity takes one scenario file, got %s", optind == argc ? "none" : "several");
     a->file = argv[optind];
-    if (!a->o.force && cli_file_exists(a->o.out)) {
-        if (cluster_rank() == 0)
-            fprintf(stderr, "phoenix: %s: exists; use --force to overwrite\n", a->o.out);
-        return PHX_EINPUT;
-    }
     return PHX_OK;
 }
 
@@ -177,9 +172,15 @@ static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_re
         fprintf(stderr, "phoenix: %s sensitivity: %zu factors, %zu model runs\n",
                 sens_method_name(a->so.method), fs->k, sens_rows(s));
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
-                       .progress = !a->o.quiet && isatty(STDERR_FILENO) };
+                       .progress = cli_progress_mode(a->o.quiet) };
+    cli_clock clk;
+    cli_clock_start(&clk);
     if (st == PHX_OK)
         st = sens_run(s, shared, &ro, cluster_run, e);
+    if (st == PHX_OK && !a->o.quiet) {
+        cli_clock_add(&clk, sc, shared, sens_rows(s));
+        cli_clock_print(&clk);
+    }
     if (st == PHX_OK && w != NULL) {
         *out = sens_estimate(s, (int)a->o.threads);
         st = sens_write(w, sc, *out, e);
@@ -208,7 +209,11 @@ int cli_sensitivity(int argc, char **argv, const char *command_line)
         a.o.quiet = 1;
     scenario *sc = NULL;
     sens_result *r = NULL;
-    st = scenario_load(&sc, a.file, models_all, models_n, a.o.ov, a.o.n_ov, &e);
+    st = cli_single_target(a.file, &a.o, &e);
+    if (st == PHX_OK)
+        st = scenario_load(&sc, a.file, models_all, models_n, a.o.ov, a.o.n_ov, &e);
+    if (st == PHX_OK)                          /* the inputs are good: now the output */
+        st = cli_output_free_after(a.o.out, a.o.force, &sc, 1, &e);
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
         st = analyse(&a, sc, command_line, &r, &e);

@@ -130,6 +130,13 @@ typedef struct model_type {
     int (*synthesize)(const struct scenario *sc, const char *path, size_t *n, phx_err *e);
     /* What sizing its fund needs (phoenix fund); NULL: the model has no fund. */
     const model_sizing *sizing;
+    /* Optional (NULL: none). The groups' names in Chinese, n_groups of them, stored beside
+     * group_names in the results file (docs/output.md). */
+    const char *const *group_names_zh;
+    /* Optional (NULL: none). How many entities one replication simulates in each year, from the
+     * prepared data, and their noun ("firm"): a run's closing line reports <noun>-years/s. */
+    size_t (*n_entities)(const void *shared);
+    const char *entity;
 } model_type;
 
 /* The lever of `m`'s sizing called `word`, or NULL (also when m has no sizing). */

@@ -33,19 +33,34 @@ static size_t edit_distance(const char *a, const char *b)
     return prev[lb];
 }
 
+/* The part of a key after its section ("p_complete" of "rectify.p_complete"). */
+static const char *key_tail(const char *key)
+{
+    const char *dot = strchr(key, '.');
+    return dot ? dot + 1 : key;
+}
+
+/* The closest key of any section: by the edit distance of the whole key, or of the key without
+ * its section (`attract.p_complete` finds `rectify.p_complete`), whichever is smaller; close
+ * enough when at most a third of the compared text is wrong. */
 const param_def *param_closest(const param_def *table, size_t n, const char *name)
 {
     const param_def *best = NULL;
     size_t best_d = (size_t)-1;
+    const char *tail = key_tail(name);
     for (size_t i = 0; i < n; i++) {
         size_t d = edit_distance(name, table[i].name);
+        if (d * 3 > strlen(name) + 2)
+            d = (size_t)-1;
+        size_t dt = edit_distance(tail, key_tail(table[i].name));
+        if (dt * 3 <= strlen(tail) + 2 && dt < d)
+            d = dt;
         if (d < best_d) {
             best_d = d;
             best = &table[i];
         }
     }
-    /* close enough: at most a third of the name's length wrong */
-    return (best != NULL && best_d * 3 <= strlen(name) + 2) ? best : NULL;
+    return best_d != (size_t)-1 ? best : NULL;
 }
 
 int param_choice_ok(const char *choices, const char *word)

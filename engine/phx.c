@@ -83,12 +83,14 @@ char *phx_trim(char *s)
     return s;
 }
 
+/* A finite number in C notation. An underflow (1e-320, a subnormal or 0) is a number; an
+ * overflow (1e999) is not. */
 int phx_parse_double(const char *s, double *out)
 {
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
+    if (end == s || !isfinite(v) || (errno == ERANGE && fabs(v) >= 1.0))
         return -1;
     while (isspace((unsigned char)*end))
         end++;
@@ -98,6 +100,8 @@ int phx_parse_double(const char *s, double *out)
     return 0;
 }
 
+/* An integer, in integer notation or any number notation whose value is integral ("1e3",
+ * "2.0"), so that -n, --set and scenario files read numbers alike. */
 int phx_parse_long(const char *s, long *out)
 {
     char *end;
@@ -107,8 +111,12 @@ int phx_parse_long(const char *s, long *out)
         return -1;
     while (isspace((unsigned char)*end))
         end++;
-    if (*end != '\0')
-        return -1;
+    if (*end != '\0') {
+        double d;
+        if (strpbrk(s, "xXpP") != NULL || phx_parse_double(s, &d) || d != floor(d) || d < -9.2e18 || d > 9.2e18)
+            return -1;
+        v = (long)d;
+    }
     *out = v;
     return 0;
 }

@@ -9,7 +9,7 @@
  * gsl_rng_get returns 32 random bits; gsl_rng_uniform returns a double with 53 random bits. */
 extern const gsl_rng_type *rng_philox;
 
-/* Purposes of draws (model-spec §9). The engine owns 0..15; models number theirs from
+/* Purposes of draws (docs/model.md §9). The engine owns 0..15; models number theirs from
  * RNG_PURPOSE_MODEL upwards. */
 enum {
     RNG_PURPOSE_TEST = 0,

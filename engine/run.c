@@ -37,6 +37,28 @@ static void progress_draw(size_t done, size_t total, double t0)
     fflush(stderr);
 }
 
+/* Progress as plain lines, for a log (stderr not a terminal): one each time another 10% is done
+ * or 30 s have passed since the last, and one at the end. */
+typedef struct progress_log {
+    double t0, last_t;
+    int last_tenth;
+} progress_log;
+
+static void progress_line(progress_log *p, size_t done, size_t total)
+{
+    double t = now_seconds(), dt = t - p->t0;
+    int tenth = total ? (int)(10.0 * (double)done / (double)total) : 10;
+    if (tenth <= p->last_tenth && t - p->last_t < 30.0 && done != total)
+        return;
+    double rate = dt > 0 ? (double)done / dt : 0;
+    fprintf(stderr, "phoenix: %zu of %zu replications (%d%%), %.0f s, %.0f rep/s, %.0f s left\n",
+            done, total, total ? (int)(100.0 * (double)done / (double)total) : 100, dt, rate,
+            rate > 0 ? (double)(total - done) / rate : 0);
+    fflush(stderr);
+    p->last_tenth = tenth;
+    p->last_t = t;
+}
+
 /* One block's buffers. Two of them: the sink takes block k while the threads compute k + 1. */
 typedef struct run_buf {
     size_t first, n;
@@ -186,6 +208,7 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
     }
     run_buf *pending = NULL;          /* computed, not yet handed to the sink */
     double t0 = now_seconds();
+    progress_log plog = { t0, t0, 0 };
     for (size_t b0 = 0, k = 0; b0 < n && st == PHX_OK; b0 += r.B, k++) {
         run_buf *cur = &r.buf[k % 2];
         cur->first = first + b0;
@@ -201,8 +224,10 @@ int run_replications(const scenario *sc, const void *shared, size_t first, size_
                 st = phx_fail(e, PHX_ERUN, sc->path, 0, NULL, "model %s failed in replication %zu",
                               sc->model->name, cur->first + i);
         pending = cur;
-        if (o->progress)
+        if (o->progress == 1)
             progress_draw(b0 + cur->n, n, t0);
+        else if (o->progress == 2)
+            progress_line(&plog, b0 + cur->n, n);
     }
     if (st == PHX_OK && pending != NULL)
         st = run_hand(&r, pending, e);

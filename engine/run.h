@@ -40,7 +40,8 @@ typedef struct run_options {
     int threads;                /* OpenMP threads; 0 = OpenMP's default */
     size_t block;               /* replications per block; 0 = a default (1024) */
     sampler_kind sampler;
-    int progress;               /* draw a progress bar on stderr */
+    int progress;               /* on stderr: 0 none, 1 a bar redrawn in place (a terminal),
+                                   2 a plain line every 10% or 30 s (a log) */
     /* Called on the calling thread (OpenMP thread 0) after each replication it simulates, while
      * the other threads go on: the MPI layer receives other ranks' blocks there. NULL: none. */
     void (*poll)(void *ctx);

@@ -240,6 +240,38 @@ static void resolve_words(const param_def *pd, scenario_value *sv)
     }
 }
 
+/* An error about a model's default: the key that the user sets to avoid it. */
+static void default_hint(phx_err *e, const char *key)
+{
+    size_t used = strlen(e->msg);
+    snprintf(e->msg + used, sizeof e->msg - used,
+             " (the model's default: set %s in the scenario file or with --set)", key);
+}
+
+/* A per-year default fitted to the horizon: its first n_years values, the last one repeated
+ * beyond its end (docs/scenarios.md, "Per-year values"). NULL when it fits as written (a single
+ * value, or one per year), so that the resolved text of a scenario is unchanged then. */
+static char *fit_default(const param_def *pd, int n_years)
+{
+    if (!(pd->flags & PARAM_PER_YEAR) || pd->kind == PARAM_CHOICE || pd->kind == PARAM_LIST)
+        return NULL;
+    char *buf = phx_strdup(pd->def);
+    char *items[MAX_YEARS + 1];
+    int n = split_items(buf, items, MAX_YEARS);
+    char *out = NULL;
+    if (n > 1 && n <= MAX_YEARS && n != n_years) {
+        size_t longest = 0, len = 0;
+        for (int i = 0; i < n; i++)
+            longest = strlen(items[i]) > longest ? strlen(items[i]) : longest;
+        size_t cap = (size_t)n_years * (longest + 2) + 1;    /* n_years items and ", " each */
+        out = phx_malloc(cap);
+        for (int y = 0; y < n_years; y++)
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", y ? ", " : "", items[y < n ? y : n - 1]);
+    }
+    free(buf);
+    return out;
+}
+
 /* Every parameter's value (or default), parsed; theta offsets. */
 static int resolve_params(scenario *sc, const loader *L, phx_err *e)
 {
@@ -250,11 +282,15 @@ static int resolve_params(scenario *sc, const loader *L, phx_err *e)
         const param_def *pd = &m->params[p];
         const entry *en = find_entry(L, pd->name);
         scenario_value *sv = &sc->values[p];
-        sv->text = phx_strdup(en ? en->value : pd->def);
+        char *fitted = en ? NULL : fit_default(pd, sc->n_years);
+        sv->text = fitted ? fitted : phx_strdup(en ? en->value : pd->def);
         sv->file = en ? en->file : "default";
         sv->line = en ? en->line : 0;
-        if (parse_value(sc, pd, sv, e))
+        if (parse_value(sc, pd, sv, e)) {
+            if (en == NULL)        /* about a default: say which key to set */
+                default_hint(e, pd->name);
             return e->status;
+        }
         resolve_words(pd, sv);
         sc->offset[p] = sc->n_slots;
         if (pd->kind == PARAM_REAL || pd->kind == PARAM_INT)

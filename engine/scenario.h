@@ -81,6 +81,10 @@ void scenario_free(scenario *sc);
 int scenario_param(const scenario *sc, const char *key);
 /* Text of a parameter (its value as written, or its default). `key` must exist (asserted). */
 const char *scenario_text(const scenario *sc, const char *key);
+/* The policy question of scenario file `path`: its opening comment block (the comment lines
+ * before its first other line or empty comment line), one paragraph; NULL when it has none.
+ * Caller frees. Not part of the resolved text (engine/scenario_question.c). */
+char *scenario_question(const char *path);
 /* The dist of numeric parameter `key` in year index y (a single value applies to all years). */
 const dist *scenario_dist(const scenario *sc, const char *key, int y);
 /* Where `key` was set (file and line; "default" and 0 when not set). */

@@ -11,6 +11,9 @@
 
 #include "sampler.h"
 
+#include <nettle/sha2.h>
+#include <stdint.h>
+
 
 
 /* ---- the [scenario] section -------------------------------------------------------------- */
@@ -52,6 +55,7 @@ typedef struct key_ctx {
     scenario *sc;
     const model_type *const *models;
     size_t n_models;
+    const loader *L;
 } key_ctx;
 
 static int key_model(key_ctx *k, const entry *en, phx_err *e)
@@ -71,23 +75,74 @@ static int key_model(key_ctx *k, const entry *en, phx_err *e)
                     "unknown model '%s' (known: %s)", mname, known);
 }
 
+/* The --set overrides (not `name` itself) as "key=value+key=value", or NULL when none. */
+static char *set_text(const loader *L)
+{
+    size_t len = 0, cap = 1;
+    char *t = NULL;
+    for (size_t i = 0; i < L->n; i++) {
+        const entry *en = &L->e[i];
+        if (!is_override(en->file, en->line) || strcmp(en->file, "--set") != 0 ||
+            strcmp(en->key, "scenario.name") == 0)
+            continue;
+        cap += strlen(en->key) + strlen(en->value) + 2;
+        t = phx_realloc(t, cap);
+        len += (size_t)snprintf(t + len, cap - len, "%s%s=%s", len ? "+" : "", en->key, en->value);
+    }
+    return t;
+}
+
+/* A name changed by --set: "<name>+<key>=<value>[+...]" ('/' and control characters as '_'),
+ * or "<name>+set-<8 hex digits of the SHA-256 of that text>" when it is longer than 80 bytes
+ * (docs/scenarios.md, "Names"). */
+static char *name_with_sets(const char *name, const char *sets)
+{
+    size_t n = strlen(name) + strlen(sets) + 16;
+    char *out = phx_malloc(n);
+    if (strlen(sets) <= 80) {
+        snprintf(out, n, "%s+%s", name, sets);
+        for (char *p = out + strlen(name); *p; p++)
+            if (*p == '/' || iscntrl((unsigned char)*p))
+                *p = '_';
+        return out;
+    }
+    struct sha256_ctx ctx;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(sets), (const uint8_t *)sets);
+    sha256_digest(&ctx, sizeof d, d);
+    snprintf(out, n, "%s+set-%02x%02x%02x%02x", name, d[0], d[1], d[2], d[3]);
+    return out;
+}
+
+/* The name: `name` if the top file or the command line gives it, else the top file's name
+ * without its extension (a base's `name` is not inherited); a --set (of any key but `name`)
+ * adds its suffix. */
 static int key_name(key_ctx *k, const entry *en, phx_err *e)
 {
     scenario *sc = k->sc;
-    if (en && en->value[0]) {
+    int own = en && en->value[0] && (strcmp(en->file, sc->path) == 0 || is_override(en->file, en->line));
+    if (own) {
         for (const char *p = en->value; *p; p++)
             if (*p == '/' || (*p == '.' && p == en->value) || iscntrl((unsigned char)*p))
                 return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
                                 "'%s' is not a valid name (no '/', no leading '.')", en->value);
         sc->name = phx_strdup(en->value);
-        return PHX_OK;
+    } else {
+        const char *b = strrchr(sc->path, '/');
+        b = b ? b + 1 : sc->path;
+        sc->name = phx_strdup(b);
+        char *dot = strrchr(sc->name, '.');
+        if (dot && dot != sc->name)
+            *dot = '\0';
     }
-    const char *b = strrchr(sc->path, '/');
-    b = b ? b + 1 : sc->path;
-    sc->name = phx_strdup(b);
-    char *dot = strrchr(sc->name, '.');
-    if (dot && dot != sc->name)
-        *dot = '\0';
+    char *sets = (en && is_override(en->file, en->line)) ? NULL : set_text(k->L);
+    if (sets) {
+        char *renamed = name_with_sets(sc->name, sets);
+        free(sc->name);
+        sc->name = renamed;
+        free(sets);
+    }
     return PHX_OK;
 }
 
@@ -167,7 +222,7 @@ static const struct scenario_key {
 int scenario_section_parse(scenario *sc, const loader *L, const model_type *const *models,
                            size_t n_models, phx_err *e)
 {
-    key_ctx k = { sc, models, n_models };
+    key_ctx k = { sc, models, n_models, L };
     for (size_t i = 0; i < N_SCENARIO_KEYS; i++) {
         char key[64];
         snprintf(key, sizeof key, "scenario.%s", scenario_keys[i].key);

@@ -345,6 +345,7 @@ static int h5w_scenario_attrs(const h5_writer *w, const scenario *sc, phx_err *e
         (st = h5u_attr_str(g, "model", sc->model->name, p, e)) ||
         (st = h5u_attr_str(g, "scenario_text", sc->resolved_text, p, e)) ||
         (st = h5u_attr_str(g, "scenario_sha256", sc->sha256, p, e)) ||
+        (st = h5w_question(w, g, sc, e)) ||
         (st = h5u_attr_i32s(g, "year_first", &first, 1, p, e)) ||
         (st = h5u_attr_i32s(g, "year_last", &last, 1, p, e)) ||
         (st = h5u_attr_str(g, "sampler", sc->sampler, p, e)) ||
@@ -424,7 +425,7 @@ static int h5w_begin_groups(h5_writer *w, const scenario *sc, phx_err *e)
     if (st == PHX_OK)
         st = h5w_scale_replication(w, g, e);
     if (st == PHX_OK &&
-        (grp = h5w_scale_names(w, g, mt->group_dim, mt->group_names, mt->n_groups, e)) < 0)
+        (grp = h5w_scale_groups(w, g, mt, e)) < 0)
         st = PHX_ERUN;
     hsize_t dims[3] = { 0, (hsize_t)sc->n_years, (hsize_t)mt->n_groups };
     size_t gm = 0;
@@ -458,9 +459,7 @@ static int h5w_begin_top(h5_writer *w, const scenario *sc, phx_err *e)
         (st = h5w_scale_replication(w, w->sc_group, e)) != PHX_OK ||
         (par = h5w_scale_names(w, w->sc_group, "parameter", (const char *const *)sc->slot_names,
                                sc->n_slots, e)) < 0 ||
-        (mt->group_dim != NULL &&
-         (grp = h5w_scale_names(w, w->sc_group, mt->group_dim, mt->group_names, mt->n_groups,
-                                e)) < 0))
+        (mt->group_dim != NULL && (grp = h5w_scale_groups(w, w->sc_group, mt, e)) < 0))
         st = PHX_ERUN;
     /* No parameters dataset without slots: a chunk cannot span a fixed dimension of size 0. */
     if (st == PHX_OK && sc->n_slots > 0) {

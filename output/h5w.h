@@ -33,6 +33,10 @@ struct h5_writer {
 };
 
 /* A scale of names (variable-length UTF-8) `name` in `loc`; NULL names are written as "". */
+/* h5texts.c: the attribute `question` of scenario group `g` (when its file has one), and the
+ * group dimension's scale with its Chinese names as attribute `names_zh` (when the model has them). */
+int h5w_question(const h5_writer *w, hid_t g, const scenario *sc, phx_err *e);
+hid_t h5w_scale_groups(const h5_writer *w, hid_t loc, const model_type *mt, phx_err *e);
 hid_t h5w_scale_names(const h5_writer *w, hid_t loc, const char *name, const char *const *names,
                       size_t n, phx_err *e);
 /* The calendar years of `sc` as scale `year` in `loc`. */

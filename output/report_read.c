@@ -233,7 +233,9 @@ static int read_scenario(hid_t file, const char *path, const char *name, rpt_sce
         s->sampler = opt_str(g, "sampler");
         s->text = opt_str(g, "scenario_text");
         s->sha256 = opt_str(g, "scenario_sha256");
-        s->question = question_of(s->text);
+        s->question = opt_str(g, "question");     /* the file's opening comment (docs/output.md) */
+        if (s->question == NULL)
+            s->question = question_of(s->text);
         st = read_summary(g, path, s, e);
     }
     if (st == PHX_OK)

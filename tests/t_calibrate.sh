@@ -73,7 +73,8 @@ assert (d[1:] <= t[1:, None]).all()                 # every accepted particle wi
 sim, obs, sd = c["simulated"][:], c["observed"][:], c["observed_sd"][:]
 assert np.allclose(d, np.sqrt((((sim - obs) / sd) ** 2).sum(axis=2)))
 assert np.allclose(c["acceptance_rate"][:], w.shape[1] / c["n_proposed"][:])
-m = f["scenarios/hindcast/metrics"]
+# the run is named hindcast, with a suffix for the --set (docs/scenarios.md)
+m = f["scenarios"][[n for n in f["scenarios"] if n.split("+")[0] == "hindcast"][0]]["metrics"]
 for i, name in enumerate(c["observation"].asstr()[:]):
     metric, year = name[:-6], int(name[-5:-1])
     x = m[metric][:, year - 2021]
@@ -103,8 +104,9 @@ f, p = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
 post = [x.decode() for x in p["calibration/parameter"][:]]
 last = p["calibration/theta"][-1]
 cols = {}
+byname = {n.split("+")[0]: n for n in f["scenarios"]}   # names carry the --set's suffix
 for s in ("extended-2030", "ext-b"):
-    g = f["scenarios"][s]
+    g = f["scenarios"][byname[s]]
     names = [x.decode() for x in g["parameter"][:]]
     cols[s] = g["parameters"][:][:, [names.index(n) for n in post]]
     # every replication's calibrated values are one particle of the last generation

@@ -72,7 +72,7 @@ h5diff "$d/b.h5" "$d/c.h5" $P/metrics >/dev/null || fail "the saved .ini gives o
 "$PHOENIX" run "$S" -n 20 --firms clean.csv -o "$d/p.h5" >"$d/sum" 2>&1 || fail "partial run"
 grep -q "constraints that bind in the last year: quota_unfilled" "$d/sum" ||
     fail "the summary does not say the quota binds: $(tail -3 "$d/sum")"
-"$PHOENIX" run "$S" -n 20 --firms clean.csv --set population.coverage=0.00375 -o "$d/q.h5" \
+"$PHOENIX" run "$S" -n 20 --firms clean.csv --set scenario.name=plan-2021-2023 --set population.coverage=0.00375 -o "$d/q.h5" \
     >"$d/sum" 2>&1 || fail "run with coverage"
 grep -q "quota_unfilled" "$d/sum" && grep "constraints that bind" "$d/sum" | grep -q quota_unfilled &&
     fail "with coverage the quota still binds"
@@ -88,8 +88,9 @@ sys.exit(0 if np.allclose(b, 0.00375 * a, rtol=1e-12, atol=0) else 1)' "$d/p.h5"
 # the other constraints: under 等量替代 projects wait for the energy budget; a fund without money
 # leaves starts unfunded (few candidates, so free mergers cannot fill the quota); the two
 # waiting counts add up to projects_waiting
-"$PHOENIX" run "$S" -n 10 --set attract.energy_offset=on -o "$d/e.h5" --quiet || fail "offset run"
-"$PHOENIX" run "$S" -n 10 --firms clean.csv --set population.coverage=0.05 --set fund.constrained=on \
+"$PHOENIX" run "$S" -n 10 --set scenario.name=plan-2021-2023 --set attract.energy_offset=on -o "$d/e.h5" --quiet || fail "offset run"
+"$PHOENIX" run "$S" -n 10 --firms clean.csv --set scenario.name=plan-2021-2023 \
+    --set population.coverage=0.05 --set fund.constrained=on \
     --set fund.contribution_rate=0 -o "$d/f.h5" --quiet || fail "constrained fund run"
 /usr/bin/python3 -c 'import h5py, numpy as np, sys
 m = h5py.File(sys.argv[1], "r")["/scenarios/plan-2021-2023/metrics"]

@@ -1,4 +1,4 @@
-/* test_firms.c -- the firm table (model-spec §1): synthetic population, CSV reader and writer,
+/* test_firms.c -- the firm table (docs/model-population.md §1): synthetic population, CSV reader and writer,
  * id order, population.* keys. */
 #include <CUnit/CUnit.h>
 #include <math.h>

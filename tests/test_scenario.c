@@ -41,6 +41,15 @@ static const model_type toy = {
 };
 static const model_type *const toy_models[] = { &toy };
 
+/* A model whose default is bad: the error must say which key to set. */
+static const param_def bad_default_params[] = {
+    { "gamma.share", PARAM_REAL, 0, "share", 0, 1, "1.5", NULL, "a share" },
+};
+static const model_type bad_default = {
+    .name = "baddef", .description = "test", .params = bad_default_params, .n_params = 1,
+    .metrics = toy_metrics, .n_metrics = 2,
+};
+
 static char *dir;
 
 static char *path_of(const char *name)
@@ -115,7 +124,8 @@ static void test_inheritance_and_overrides(void)
     CU_ASSERT_STRING_EQUAL(scenario_text(sc, "beta.classes"), "A B");
     CU_ASSERT_EQUAL(scenario_dist(sc, "alpha.quota", 1)->a, 2);           /* --set last */
     CU_ASSERT_EQUAL(sc->replications, 77);
-    CU_ASSERT_STRING_EQUAL(sc->name, "child");
+    /* not the base's name: the file's, with the --set's suffix (docs/scenarios.md, "Names") */
+    CU_ASSERT_STRING_EQUAL(sc->name, "grandchild+alpha.quota=1 2 3");
     const char *f;
     int l;
     scenario_origin(sc, "alpha.rate", &f, &l);
@@ -196,6 +206,67 @@ static void test_errors(void)
     expect_error("e24.ini", buf, "--seed: scenario.seed: 'abc' is not", NULL, badseed, 1);
 }
 
+/* Issue 14: names, numbers, suggestions, defaults that fit any horizon, the question. */
+static void test_everyday(void)
+{
+    scenario *sc = NULL;
+    phx_err e = { 0 };
+    /* the default name is the file's, not its base's; a --set adds "+key=value"; name wins */
+    tu_write(path_of("base14.ini"), "; Policy question: what if?\n; second line\n;\n; not this\n"
+                                    "[scenario]\nmodel = toy\nname = thebase\n");
+    CU_ASSERT_EQUAL_FATAL(load("kid14.ini", "[scenario]\nbase = base14.ini\n", &sc, &e, NULL, 0), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(sc->name, "kid14");
+    scenario_free(sc);
+    scenario_override set[] = { { "--set", "alpha.rate", "0.25" }, { "--set", "scenario.firms", "a/b.csv" } };
+    CU_ASSERT_EQUAL_FATAL(load("kid14.ini", NULL, &sc, &e, set, 1), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(sc->name, "kid14+alpha.rate=0.25");
+    scenario_free(sc);
+    CU_ASSERT_EQUAL_FATAL(load("kid14.ini", NULL, &sc, &e, set, 2), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(sc->name, "kid14+alpha.rate=0.25+scenario.firms=a_b.csv");   /* no '/' */
+    scenario_free(sc);
+    scenario_override named[] = { { "--set", "alpha.rate", "0.25" }, { "--set", "scenario.name", "mine" } };
+    CU_ASSERT_EQUAL_FATAL(load("kid14.ini", NULL, &sc, &e, named, 2), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(sc->name, "mine");
+    scenario_free(sc);
+    CU_ASSERT_EQUAL_FATAL(load("base14.ini", NULL, &sc, &e, NULL, 0), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(sc->name, "thebase");
+    scenario_free(sc);
+    char *q = scenario_question(path_of("base14.ini"));
+    CU_ASSERT_STRING_EQUAL(q, "Policy question: what if? second line");
+    free(q);
+    CU_ASSERT_PTR_NULL(scenario_question(path_of("kid14.ini")));
+    /* numbers: 1e2 replications, a subnormal value, 1e999 refused */
+    CU_ASSERT_EQUAL_FATAL(load("num.ini", "[scenario]\nmodel = toy\nreplications = 1e2\n[alpha]\nrate = 1e-320\n",
+                               &sc, &e, NULL, 0), PHX_OK);
+    CU_ASSERT_EQUAL(sc->replications, 100);
+    CU_ASSERT(scenario_dist(sc, "alpha.rate", 0)->a > 0 && scenario_dist(sc, "alpha.rate", 0)->a < 1e-300);
+    scenario_free(sc);
+    CU_ASSERT_EQUAL(load("num.ini", "[scenario]\nmodel = toy\nreplications = 2.5\n", &sc, &e, NULL, 0), PHX_EINPUT);
+    CU_ASSERT_EQUAL(load("num.ini", "[scenario]\nmodel = toy\n[alpha]\nrate = 1e999\n", &sc, &e, NULL, 0), PHX_EINPUT);
+    /* the closest key of any section */
+    CU_ASSERT_EQUAL(load("sug.ini", "[scenario]\nmodel = toy\n[mix]\nrate = 0.2\n", &sc, &e, NULL, 0), PHX_EINPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "did you mean alpha.rate?"));
+    /* a per-year default (300 300 250) fits any horizon: cut to 2 years, extended to 5 */
+    CU_ASSERT_EQUAL_FATAL(load("y2.ini", "[scenario]\nmodel = toy\nyears = 2021-2022\n", &sc, &e, NULL, 0), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(scenario_text(sc, "alpha.quota"), "300, 300");
+    scenario_free(sc);
+    CU_ASSERT_EQUAL_FATAL(load("y5.ini", "[scenario]\nmodel = toy\nyears = 2021-2025\n", &sc, &e, NULL, 0), PHX_OK);
+    CU_ASSERT_EQUAL(scenario_dist(sc, "alpha.quota", 2)->a, 250);
+    CU_ASSERT_EQUAL(scenario_dist(sc, "alpha.quota", 4)->a, 250);
+    CU_ASSERT_EQUAL(scenario_dist(sc, "alpha.quota", 1)->a, 300);
+    scenario_free(sc);
+    /* an error about a default names the key to set */
+    const model_type *const bad_models[] = { &bad_default };
+    tu_write(path_of("bd.ini"), "[scenario]\nmodel = baddef\n");
+    CU_ASSERT_EQUAL(scenario_load(&sc, path_of("bd.ini"), bad_models, 1, NULL, 0, &e), PHX_EINPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "default: gamma.share: 1.5 is out of bounds"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "set gamma.share in the scenario file or with --set"));
+    /* the 3-year text is the default as written (the SHA-256 of existing scenarios is kept) */
+    CU_ASSERT_EQUAL_FATAL(load("y3.ini", "[scenario]\nmodel = toy\n", &sc, &e, NULL, 0), PHX_OK);
+    CU_ASSERT_STRING_EQUAL(scenario_text(sc, "alpha.quota"), "300 300 250");
+    scenario_free(sc);
+}
+
 static void test_dist_quantiles(void)
 {
     dist d;
@@ -231,6 +302,7 @@ int main(void)
         { "base chains and command-line overrides", test_inheritance_and_overrides },
         { "every input error names file, line and key", test_errors },
         { "distribution quantiles, means and argument checks", test_dist_quantiles },
+        { "names, numbers, suggestions, per-year defaults, the question", test_everyday },
         CU_TEST_INFO_NULL,
     };
     int st = tu_run("scenario", tests);

@@ -1,4 +1,4 @@
-/* test_tlhn.c -- the 腾笼换鸟 model, part 1 (model-spec §3, §4, §6, §9): exact accounting on
+/* test_tlhn.c -- the 腾笼换鸟 model, part 1 (docs/model.md §3, §4, §6, §9): exact accounting on
  * hand-made firm tables against an independent implementation of §3, literal class sizes and
  * ties, conservation, common random numbers, thread invariance and the checks of check(). */
 #include "testutil.h"

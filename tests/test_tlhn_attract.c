@@ -1,4 +1,4 @@
-/* test_tlhn_attract.c -- the 腾笼换鸟 model, part 2 (model-spec §4.7, §5, §7): the fund's
+/* test_tlhn_attract.c -- the 腾笼换鸟 model, part 2 (docs/model.md §4.7, §5, §7): the fund's
  * identity, the land reserve's accounts, landing counts against their expectation, the fund
  * constraint with no money and with money to spare, the energy offset, and the plan scenario. */
 #include "testutil.h"

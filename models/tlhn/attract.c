@@ -1,4 +1,4 @@
-/* attract.c -- 招引: new projects (model-spec §5) and the land reserve they draw on (§4.7).
+/* attract.c -- 招引: new projects (docs/model.md §5) and the land reserve they draw on (§4.7).
  * 杭政函〔2021〕92号 task 11 (招大引强, 落地率 ≥ 50%, 当年落地项目投资完成率 ≥ 10%), task 3
  * (等量或减量替代), task 6 and 四(三) (new land, 标准地), task 14 (分阶段权证, 承诺兑现). */
 #include "tlhn.h"
@@ -167,7 +167,7 @@ int tlhn_attract_year(const tlhn_shared *sh, tlhn_scratch *s, const replication_
 
 /* §5.5: in production build_years after landing, at 50% the first year, then 100%. Projects
  * join the 规上 totals (land included) once they produce [ours: firms still in construction are
- * 不定等级 in 亩均 practice, calibration-facts §1.3]. */
+ * 不定等级 in 亩均 practice, e.g. a Shandong county's evaluation rules]. */
 void tlhn_attract_totals(const tlhn_scratch *s, const replication_ctx *rc, int y, double *va,
                          double *tax, double *land, double *energy, double *employees)
 {

@@ -1,4 +1,4 @@
-/* columns.c -- the firm table's columns (model-spec §1.1): English names and the Chinese headers
+/* columns.c -- the firm table's columns (docs/model-population.md §1.1): English names and the Chinese headers
  * of a Hangzhou 亩均 evaluation list (清单), with unit factors; parsing of cell values. The
  * alias table is documented in docs/model-population.md §1.1 (keep the two in step). */
 #include "table.h"

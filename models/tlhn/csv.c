@@ -1,4 +1,4 @@
-/* csv.c -- the firm table as a CSV file (model-spec §1.1): reader and writer.
+/* csv.c -- the firm table as a CSV file (docs/model-population.md §1.1): reader and writer.
  * Records are RFC 4180 (quoted fields, embedded delimiters, quotes and line breaks; LF, CR LF
  * or CR line ends), split by libcsv in strict mode. The text comes from tabletext.c (UTF-8, any
  * encoding converted); column names and cell values are columns.c's. The reader feeds libcsv

@@ -1,4 +1,4 @@
-/* economy.c -- everything else that moves (model-spec §6): growth with a common shock,
+/* economy.c -- everything else that moves (docs/model.md §6): growth with a common shock,
  * autonomous efficiency, natural exits with the surcharge hazard; idle land (§4.6) and the entry
  * of land into the reserve (§4.7). */
 #include "tlhn.h"

@@ -1,11 +1,11 @@
-/* evaluate.c -- the 亩均论英雄 evaluation (model-spec §3): indicators, benchmark-relative score,
+/* evaluate.c -- the 亩均论英雄 evaluation (docs/model.md §3): indicators, benchmark-relative score,
  * classes by rank within each evaluation unit, differentiated electricity surcharges. */
 #include "tlhn.h"
 
 #include <math.h>
 #include <string.h>
 
-/* §3.2 weights [fact: Huangyan 2021/2022 formula, calibration-facts §1.2]. */
+/* §3.2 weights [fact: the Huangyan District 亩均 formulas, 2021 and 2022 evaluation years]. */
 enum { IND_TAX_MU, IND_VA_MU, IND_VA_ENERGY, IND_VA_EMISSION, IND_VA_EMPLOYEE, IND_RD, N_IND_ABOVE };
 enum { IND_B_TAX_MU, IND_B_TAX_KWH, N_IND_BELOW };
 static const double weight_above[N_IND_ABOVE] = { 30, 20, 20, 10, 10, 10 };

@@ -1,4 +1,4 @@
-/* firms.c -- the firm table (model-spec §1): districts, sectors, ids, knobs, loading. */
+/* firms.c -- the firm table (docs/model-population.md §1): districts, sectors, ids, knobs, loading. */
 #include "firms.h"
 
 #include <assert.h>
@@ -18,7 +18,7 @@ const char *const tlhn_district_pinyin[TLHN_N_DISTRICTS] = {
     "shangcheng", "gongshu", "xihu", "binjiang", "xiaoshan", "yuhang", "linping", "qiantang",
     "fuyang", "linan", "tonglu", "chunan", "jiande"
 };
-/* §2 [assumption, calibration-facts §6]: 萧山 25%, 富阳 14%, 临平 12%, 钱塘 12%, 余杭 10%,
+/* §2 [assumption: our estimate; no count by district is published]: 萧山 25%, 富阳 14%, 临平 12%, 钱塘 12%, 余杭 10%,
  * 临安 9%, 桐庐 6%, 建德 5%, 滨江 4%; 上城, 拱墅, 西湖 and 淳安 3% together (0.75% each). */
 const double tlhn_district_share[TLHN_N_DISTRICTS] = {
     0.0075, 0.0075, 0.0075, 0.04, 0.25, 0.10, 0.12, 0.12, 0.14, 0.09, 0.06, 0.0075, 0.05

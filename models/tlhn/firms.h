@@ -1,4 +1,4 @@
-/* firms.h -- the 腾笼换鸟 model's firm table (model-spec §1) and synthetic population (§2). */
+/* firms.h -- the 腾笼换鸟 model's firm table (docs/model-population.md §1) and synthetic population (§2). */
 #ifndef TLHN_FIRMS_H
 #define TLHN_FIRMS_H
 

@@ -1,4 +1,4 @@
-/* fund.c -- the 腾笼换鸟 fund's accounts (model-spec §7; 杭政函〔2021〕92号 四(一): 提取土地出让
+/* fund.c -- the 腾笼换鸟 fund's accounts (docs/model.md §7; 杭政函〔2021〕92号 四(一): 提取土地出让
  * 收入的1%以上作为"腾笼换鸟"专项周转资金). Money is kept in 万元; metrics report 亿元.
  * Identity (up to rounding): balance = initial capital + inflows − outflows. */
 #include "tlhn.h"

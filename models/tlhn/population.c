@@ -1,4 +1,4 @@
-/* population.c -- the synthetic firm population of the base year 2020 (model-spec §2).
+/* population.c -- the synthetic firm population of the base year 2020 (docs/model-population.md §2).
  *
  * Each firm draws a Gaussian vector from its own Random123 stream (so a firm's values depend
  * only on the seed and its row), maps it through lognormal margins, and then each column of each
@@ -16,7 +16,7 @@
 /* One group (规上 or 规下) of the §2 table, in model units (mu, 万元, tce, persons). */
 typedef struct {
     double firms, land, value_added, tax, energy, employees;
-    double land_floor;          /* mu: 规下 firms are screened from 3 mu up [fact, facts §1.1] */
+    double land_floor;          /* mu: 规下 firms are screened from 3 mu up [fact, 浙政发〔2021〕31号] */
     double rd_p_zero;           /* share of firms reporting no R&D [assumption] */
     double rd_median;           /* median R&D/revenue of those that report some [assumption] */
 } group_spec;
@@ -37,9 +37,9 @@ static const double sector_elec_share[TLHN_N_SECTORS] = {
 static const double sector_emis_mult[TLHN_N_SECTORS] = {
     1.5, 2.0, 2.0, 1.5, 0.5, 0.5, 1.5, 1.0
 };
-#define KGCE_PER_KWH 0.30        /* 等价值 of electricity, ≈ 300 gce/kWh [estimate, facts §5] */
+#define KGCE_PER_KWH 0.30        /* 等价值 of electricity, ≈ 300 gce/kWh [estimate: national 供电煤耗 ≈ 300 gce/kWh] */
 #define EMIS_T_PER_TCE 5e-4      /* VA/emissions ≈ 4,930 万元/t at VA/energy ≈ 2.6 万元/tce in
-                                    Huangyan's benchmarks [facts §1.2]: ≈ 5e-4 t per tce */
+                                    Huangyan District's benchmarks (2022): ≈ 5e-4 t per tce */
 #define SIGMA_ELEC_SHARE 0.25    /* log-sd of a firm's electricity share [assumption] */
 #define SIGMA_EMIS 0.5           /* log-sd of a firm's emissions per tce [assumption] */
 #define SIGMA_RD 0.8             /* log-sd of a reporting firm's R&D ratio [assumption] */

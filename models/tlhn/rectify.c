@@ -1,4 +1,4 @@
-/* rectify.c -- 整治 of 高耗低效 firms (model-spec §4.1-§4.5): candidates, priority, quota, action
+/* rectify.c -- 整治 of 高耗低效 firms (docs/model.md §4.1-§4.5): candidates, priority, quota, action
  * mix, completion lags, upgrade failure and escalation, per-firm effects, leakage.
  * 杭政函〔2021〕92号 task 2: 整体腾退、兼并重组、搬迁入园、改造提升, 一企一策, 达标销号. */
 #include "tlhn.h"

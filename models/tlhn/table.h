@@ -1,4 +1,4 @@
-/* table.h -- internals of the firm-table reader (model-spec §1.1), shared by its three files:
+/* table.h -- internals of the firm-table reader (docs/model-population.md §1.1), shared by its three files:
  * tabletext.c (the file's bytes: SHA-256, encoding, conversion to UTF-8, NUL check), columns.c
  * (column names and aliases, cell values) and csv.c (RFC 4180 records with libcsv). Only
  * models/tlhn/ includes it; docs/model-population.md §1.1 describes what it accepts. */

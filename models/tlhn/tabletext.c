@@ -1,4 +1,4 @@
-/* tabletext.c -- a firm table's bytes (model-spec §1.1): read, SHA-256, encoding detected or
+/* tabletext.c -- a firm table's bytes (docs/model-population.md §1.1): read, SHA-256, encoding detected or
  * given, converted to UTF-8 with iconv, NUL characters refused with their line and column. */
 #include "table.h"
 

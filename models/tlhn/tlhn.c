@@ -1,4 +1,4 @@
-/* tlhn.c -- the 腾笼换鸟 model (model-spec v1): parameter and metric tables, checks, shared data,
+/* tlhn.c -- the 腾笼换鸟 model (docs/model.md): parameter and metric tables, checks, shared data,
  * scratch and the yearly loop of §6.4. The steps live in evaluate.c (§3), rectify.c (§4),
  * economy.c (§6, §4.6), attract.c (§5, §4.7) and fund.c (§7); see docs/model.md. */
 #include "tlhn.h"
@@ -516,6 +516,13 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
     return PHX_OK;
 }
 
+/* The firms one replication simulates each year (for the run's throughput line). */
+static size_t tlhn_n_entities(const void *shared)
+{
+    const tlhn_shared *sh = shared;
+    return sh->firms->n;
+}
+
 /* phoenix synth: the firm table the scenario would run on (synthetic or read), as CSV. */
 static int tlhn_synthesize(const scenario *sc, const char *path, size_t *n, phx_err *e)
 {
@@ -549,4 +556,7 @@ const model_type model_tlhn = {
     .simulate = tlhn_simulate,
     .synthesize = tlhn_synthesize,
     .sizing = &tlhn_sizing,
+    .group_names_zh = tlhn_district_zh,
+    .n_entities = tlhn_n_entities,
+    .entity = "firm",
 };

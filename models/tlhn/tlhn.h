@@ -1,5 +1,5 @@
 /* tlhn.h -- internals of the 腾笼换鸟 model: parameter and metric indices, the shared data, the
- * per-thread scratch and the yearly steps (model-spec §3-§8). Only models/tlhn/ includes it. */
+ * per-thread scratch and the yearly steps (docs/model.md §3-§8). Only models/tlhn/ includes it. */
 #ifndef TLHN_TLHN_H
 #define TLHN_TLHN_H
 
