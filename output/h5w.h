@@ -58,6 +58,10 @@ hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, i
 /* A dimension scale `name` of n values `data` (file type ftype, memory type mtype). */
 hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                 size_t n, const void *data, phx_err *e);
+/* sweep.c: the lever values of /sweep in `g` as n texts (malloc'd each) into values[0..n-1]:
+ * numbers formatted with 15 significant digits, value_text where the file has it, and files
+ * of schema 1.0 whose `value` is text. */
+int h5_sweep_read_values(hid_t g, const char *path, size_t n, char **values, phx_err *e);
 /* h5summary.c: compute and write the open scenario's summary/ group. */
 int h5w_summary(h5_writer *w, phx_err *e);
 
