@@ -45,6 +45,11 @@ static const char usage_text[] =
     "      Which of the scenario's distribution-valued keys drive each metric, and how much is\n"
     "      the model's own chance: Sobol' indices (default), Morris screening or a tornado;\n"
     "      writes /sensitivity/<method> (default sensitivity.h5). docs/sensitivity.md.\n"
+    "  phoenix seek SCENARIO.ini --lever KEY --target METRIC[=VALUE] --confidence Q\n"
+    "              [--range A:B] [--format table|csv] [run options]\n"
+    "      The smallest (or largest) value of KEY in [A, B] (default: its bounds) at which METRIC\n"
+    "      meets its target in the last year with P >= Q, with its 95% interval, on common random\n"
+    "      numbers; says when it is out of reach and which constraint binds.\n"
     "  phoenix summary FILE.h5 [--format table|csv|md]\n"
     "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
     "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"
@@ -403,6 +408,8 @@ int main(int argc, char **argv)
         return cli_report_html(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))
         return cli_plot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "seek"))
+        return cli_seek(argc - 1, argv + 1);
     if (!strcmp(cmd, "params"))
         return cmd_params(argc - 1, argv + 1);
     if (!strcmp(cmd, "synth"))

@@ -183,10 +183,15 @@ int solve_cross(solve_search *q, size_t level, double a, double b, int dir, doub
 
 void solve_monotone(const solve_search *q, int *monotone, size_t *n_not_monotone)
 {
+    solve_monotone_in(q, 1, monotone, n_not_monotone);
+}
+
+void solve_monotone_in(const solve_search *q, int dir, int *monotone, size_t *n_not_monotone)
+{
     size_t m = q->n_ev, *order = phx_malloc((m ? m : 1) * sizeof *order);
     for (size_t k = 0; k < m; k++) {          /* insertion sort by value: a few dozen runs */
         size_t j = k;
-        for (; j > 0 && q->ev[order[j - 1]].value > q->ev[k].value; j--)
+        for (; j > 0 && dir * q->ev[order[j - 1]].value > dir * q->ev[k].value; j--)
             order[j] = order[j - 1];
         order[j] = k;
     }

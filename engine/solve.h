@@ -69,6 +69,8 @@ int solve_cross(solve_search *q, size_t level, double a, double b, int dir, doub
 /* Over every value simulated: is the count non-decreasing in the value, and how many
  * replications meet the requirement at one value and not at a larger one? */
 void solve_monotone(const solve_search *q, int *monotone, size_t *n_not_monotone);
+/* The same in the direction `dir`: -1 orders the values from the largest down. */
+void solve_monotone_in(const solve_search *q, int dir, int *monotone, size_t *n_not_monotone);
 
 /* The simulations so far, in the order run (owned by q; solve_take hands them over). */
 const solve_eval *solve_evals(const solve_search *q, size_t *n);

@@ -154,6 +154,12 @@ static void test_range(void)
     size_t met;
     CU_ASSERT_EQUAL(solve_eval_at(q, hi, &met, &e), PHX_OK);
     CU_ASSERT(met >= k);
+    int mono;
+    size_t flips;
+    solve_monotone_in(q, -1, &mono, &flips);
+    CU_ASSERT(mono == 1 && flips == 0);            /* non-increasing in the value: monotone */
+    solve_monotone(q, &mono, &flips);
+    CU_ASSERT(mono == 0);
     solve_free(q);
 }
 
