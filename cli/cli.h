@@ -52,6 +52,8 @@ int cli_sensitivity(int argc, char **argv, const char *command_line);
 /* `phoenix report` and `phoenix plot` (cli/report.c), with argv[0] the command's name. */
 int cli_report_html(int argc, char **argv);
 int cli_plot(int argc, char **argv);
+/* `phoenix summary` (cli/summary.c), argv[0] "summary". */
+int cli_summary(int argc, char **argv);
 /* `phoenix seek` (cli/seek.c), argv[0] "seek". */
 int cli_seek(int argc, char **argv);
 

@@ -50,7 +50,9 @@ static const char usage_text[] =
     "      The smallest (or largest) value of KEY in [A, B] (default: its bounds) at which METRIC\n"
     "      meets its target in the last year with P >= Q, with its 95% interval, on common random\n"
     "      numbers; says when it is out of reach and which constraint binds.\n"
-    "  phoenix summary FILE.h5 [--format table|csv|md]\n"
+    "  phoenix summary FILE.h5 [--scenario S] [--year Y|all] [--metric M ...]\n"
+    "              [--format table|csv|md|xlsx] [-o FILE.xlsx] [--force]\n"
+    "      Targets first, every metric's paired comparison; CSV rows carry the comparison.\n"
     "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
     "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"
     "      comparisons, sweep, fund, sensitivity (charts inline as SVG; prints well).\n"
@@ -161,24 +163,7 @@ int cli_file_exists(const char *path)
 
 static int cmd_summary(int argc, char **argv)
 {
-    static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
-                                          { NULL, 0, NULL, 0 } };
-    const char *format = "table";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'f')
-            return cli_usage_error("%s: bad option", "summary");
-        format = optarg;
-    }
-    if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "md"))
-        return cli_usage_error("--format '%s': expected table, csv or md", format);
-    if (optind + 1 != argc)
-        return cli_usage_error("summary takes one results file, got %s", optind == argc ? "none" : "several");
-    phx_err e = { 0 };
-    if (h5_summary_print(argv[optind], format, stdout, &e))
-        return cli_report(&e);
-    return PHX_OK;
+    return cli_summary(argc, argv);             /* cli/summary.c */
 }
 
 /* ---- phoenix params ------------------------------------------------------------------------ */
