@@ -90,8 +90,11 @@ static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, size_t 
     if (st == PHX_OK && (g = h5w_group(w, top, name, 1, e)) < 0)
         st = PHX_ERUN;
     const char **names = phx_malloc(nm * sizeof *names);
-    for (size_t i = 0; i < nm; i++)
+    const char **units = phx_malloc(nm * sizeof *units);
+    for (size_t i = 0; i < nm; i++) {
         names[i] = m->metrics[i].name;
+        units[i] = m->metrics[i].unit;
+    }
     if (st == PHX_OK && ((scales[0] = h5w_scale_names(w, g, "metric", names, nm, e)) < 0 ||
                          (scales[1] = h5w_scale_years(w, g, a, e)) < 0))
         st = PHX_ERUN;
@@ -107,9 +110,12 @@ static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, size_t 
         for (size_t k = 0; k < nm * ny; k++)
             col[k] = v[k * C_COUNT + (size_t)c];
         st = h5w_summary_dataset(w, g, cmp_cols[c].name, 2, dims, scales, col, cmp_cols[c].long_name, e);
+        if (st == PHX_OK)
+            st = c >= C_P_BETTER ? h5w_units(w, g, cmp_cols[c].name, NULL, 0, e) : h5w_units(w, g, cmp_cols[c].name, units, nm, e);
     }
     free(col);
     free(names);
+    free(units);
     h5u_close(scales[0]);
     h5u_close(scales[1]);
     h5u_close(g);
@@ -219,8 +225,11 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
     const char **pn = phx_malloc(n_points * sizeof *pn), **mn = phx_malloc(nm * sizeof *mn);
     for (size_t p = 0; p < n_points; p++)
         pn[p] = points[p]->name;
-    for (size_t i = 0; i < nm; i++)
+    const char **mn_units = phx_malloc(nm * sizeof *mn_units);
+    for (size_t i = 0; i < nm; i++) {
         mn[i] = m->metrics[i].name;
+        mn_units[i] = m->metrics[i].unit;
+    }
     double *mean = phx_malloc(n_points * nm * sizeof *mean), *pt = phx_malloc(n_points * nm * sizeof *pt);
     int st = PHX_OK;
     for (size_t p = 0; st == PHX_OK && p < n_points; p++) {
@@ -245,8 +254,12 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
     if (st == PHX_OK)
         st = h5w_summary_dataset(w, g, "mean", 2, dm, pm, mean, "mean in the last year", e);
     if (st == PHX_OK)
+        st = h5w_units(w, g, "mean", mn_units, nm, e);
+    if (st == PHX_OK)
         st = h5w_summary_dataset(w, g, "p_target", 2, dm, pm, pt,
                                  "P(target met) in the last year (NaN: no target)", e);
+    if (st == PHX_OK)
+        st = h5w_units(w, g, "p_target", NULL, 0, e);
     for (int k = 0; k < 3; k++)
         h5u_close(sc3[k]);
     h5u_close(g);
@@ -254,5 +267,6 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
     free(pt);
     free(pn);
     free(mn);
+    free(mn_units);
     return st;
 }

@@ -62,6 +62,10 @@ hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hi
  * numbers formatted with 15 significant digits, value_text where the file has it, and files
  * of schema 1.0 whose `value` is text. */
 int h5_sweep_read_values(hid_t g, const char *path, size_t n, char **values, phx_err *e);
+/* Units of dataset `name` in g: `units_by_metric` (n strings, one per metric row) or, with
+ * units NULL, a probability's `units` "1". */
+int h5w_units(const h5_writer *w, hid_t g, const char *name, const char *const *units, size_t n,
+              phx_err *e);
 /* h5summary.c: compute and write the open scenario's summary/ group. */
 int h5w_summary(h5_writer *w, phx_err *e);
 
