@@ -53,6 +53,10 @@ static const char usage_text[] =
     "  phoenix summary FILE.h5 [--scenario S] [--year Y|all] [--metric M ...]\n"
     "              [--format table|csv|md|xlsx] [-o FILE.xlsx] [--force]\n"
     "      Targets first, every metric's paired comparison; CSV rows carry the comparison.\n"
+    "  phoenix compare A.h5 B.h5 [--a NAME] [--b NAME] [--year Y|all] [--format table|csv]\n"
+    "      Scenario b of B.h5 against scenario a of A.h5 (default: each file's first), paired\n"
+    "      replication by replication; refused (exit 2, with the reason) unless both ran the\n"
+    "      same model, years, seed, random streams and replication count.\n"
     "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
     "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"
     "      comparisons, sweep, fund, sensitivity (charts inline as SVG; prints well).\n"
@@ -395,6 +399,8 @@ int main(int argc, char **argv)
         return cli_plot(argc - 1, argv + 1);
     if (!strcmp(cmd, "seek"))
         return cli_seek(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "params"))
         return cmd_params(argc - 1, argv + 1);
     if (!strcmp(cmd, "synth"))

@@ -28,6 +28,8 @@ static const struct { const char *name, *long_name; } cmp_cols[C_COUNT] = {
 };
 
 /* Column y of /scenarios/<name>/metrics/<metric> (n values) into x. */
+static void cmp_stats(double *a, double *b, size_t n, int direction, double out[C_COUNT]);
+
 static int cmp_column(const h5_writer *w, const char *name, const char *metric, size_t y, size_t n,
                       double *x, phx_err *e)
 {
@@ -43,6 +45,14 @@ static int cmp_column(const h5_writer *w, const char *name, const char *metric, 
     h5u_close(fs);
     h5u_close(d);
     return ok ? PHX_OK : h5u_fail(e, w->path, "cannot read %s for the comparison", path);
+}
+
+void h5_cmp_stats(double *a, double *b, size_t n, int direction, double out[H5_CMP_COUNT])
+{
+    double v[C_COUNT];
+    cmp_stats(a, b, n, direction, v);
+    for (int k = 0; k < C_COUNT; k++)
+        out[k] = v[k];
 }
 
 /* The statistics of one metric and year from the two columns; a and b are reused as scratch. */
