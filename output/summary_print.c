@@ -88,7 +88,9 @@ static void sum_print_constraints(const sum_scenario *s, size_t y, FILE *out)
         char a[32], b[32];
         table_num(a, sizeof a, mean);
         table_num(b, sizeof b, med);
-        if (n++ == 0)
+        if (n++ == 0 && y + 1 == s->ny)
+            fputs("\nconstraints that bind in the last year: ", out);
+        else if (n == 1)
             fprintf(out, "\nconstraints that bind in %d: ", (int)s->year_first + (int)y);
         else
             fputs("; ", out);
