@@ -102,5 +102,11 @@ int cli_report_html(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 /* `phoenix calibrate` (cli/calibrate.c). */
 int cli_calibrate(int argc, char **argv, const char *command_line);
+/* `phoenix summary` (cli/summary.c), argv[0] "summary". */
+int cli_summary(int argc, char **argv);
+/* `phoenix compare` (cli/compare.c), argv[0] "compare". */
+int cli_compare(int argc, char **argv);
+/* `phoenix seek` (cli/seek.c), argv[0] "seek". */
+int cli_seek(int argc, char **argv);
 
 #endif

@@ -96,11 +96,38 @@ static const cli_command commands[] = {
       "  --quantile A             each tolerance: the A-quantile of the last distances\n"
       "  --min-acceptance R       stop when a generation's acceptance rate falls below R\n"
       "default output: posterior.h5\n" RUN_OPTIONS, NULL },
+    { "seek",
+      "  phoenix seek SCENARIO.ini --lever KEY --target METRIC[=VALUE] --confidence Q\n"
+      "              [--range A:B] [--format table|csv] [run options]\n"
+      "      The smallest (or largest) value of KEY in [A, B] (default: its bounds) at which METRIC\n"
+      "      meets its target in the last year with P >= Q, with its 95% interval, on common random\n"
+      "      numbers; says when it is out of reach and which constraint binds.\n",
+      "options of seek:\n"
+      "  --lever KEY              the scenario key to move (a number)\n"
+      "  --target METRIC[=VALUE]  the target metric (VALUE: instead of the scenario's target)\n"
+      "  --confidence Q           the probability in (0, 1) to reach\n"
+      "  --range A:B              the lever's range (default: its bounds)\n"
+      "  --format table|csv       csv: lever,value,lower,upper,p_target,confidence\n"
+      "seek writes no results file (-o is refused).\n" RUN_OPTIONS, NULL },
     { "summary",
-      "  phoenix summary FILE.h5 [--format table|csv|md]\n"
-      "      The summary, comparisons and sweep of a results file.\n",
+      "  phoenix summary FILE.h5 [--scenario S] [--year Y|all] [--metric M ...]\n"
+      "              [--format table|csv|md|xlsx] [-o FILE.xlsx] [--force]\n"
+      "      Targets first, every metric's paired comparison; CSV rows carry the comparison.\n",
       "options of summary:\n"
-      "  --format table|csv|md    the report's format\n", NULL },
+      "  --scenario S             only this scenario\n"
+      "  --year Y|all|last        the year (default: the last)\n"
+      "  --metric M               only these metrics (repeatable)\n"
+      "  --format table|csv|md|xlsx   the report's format (xlsx needs -o FILE.xlsx)\n"
+      "  -o FILE.xlsx, --force    the workbook and whether to overwrite it\n", NULL },
+    { "compare",
+      "  phoenix compare A.h5 B.h5 [--a NAME] [--b NAME] [--year Y|all] [--format table|csv]\n"
+      "      Scenario b of B.h5 against scenario a of A.h5 (default: each file's first), paired\n"
+      "      replication by replication; refused (exit 2, with the reason) unless both ran the\n"
+      "      same model, years, seed, random streams and replication count.\n",
+      "options of compare:\n"
+      "  --a NAME, --b NAME       the scenario of each file (default: its first)\n"
+      "  --year Y|all             the year (default: the last)\n"
+      "  --format table|csv       the report's format\n", NULL },
     { "report",
       "  phoenix report FILE.h5 [-o report.html] [--lang zh|en|both] [--force]\n"
       "      One self-contained HTML page of the file: provenance, targets, fan charts, districts,\n"

@@ -143,24 +143,7 @@ int cli_output_free(const char *path, int force, phx_err *e)
 
 static int cmd_summary(int argc, char **argv)
 {
-    static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
-                                          { NULL, 0, NULL, 0 } };
-    const char *format = "table";
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'f')
-            return cli_usage_error("%s: bad option", "summary");
-        format = optarg;
-    }
-    if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "md"))
-        return cli_usage_error("--format '%s': expected table, csv or md", format);
-    if (optind + 1 != argc)
-        return cli_usage_error("summary takes one results file, got %s", optind == argc ? "none" : "several");
-    phx_err e = { 0 };
-    if (h5_summary_print(argv[optind], format, stdout, &e))
-        return cli_report(&e);
-    return PHX_OK;
+    return cli_summary(argc, argv);             /* cli/summary.c */
 }
 
 /* ---- phoenix params ------------------------------------------------------------------------ */
@@ -405,6 +388,10 @@ int main(int argc, char **argv)
         return cli_report_html(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))
         return cli_plot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "seek"))
+        return cli_seek(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "params"))
         return cmd_params(argc - 1, argv + 1);
     if (!strcmp(cmd, "synth"))

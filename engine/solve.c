@@ -125,12 +125,73 @@ int solve_scan(solve_search *q, size_t need, double start, double dflt, int grid
     return st;
 }
 
+int solve_grid(solve_search *q, double a, double b, int grid, phx_err *e)
+{
+    size_t met;
+    int st = PHX_OK;
+    for (int j = 0; st == PHX_OK && j <= grid; j++)
+        st = solve_eval_at(q, j == grid ? b : a + (b - a) * j / grid, &met, e);
+    return st;
+}
+
+/* Count at a value already simulated; 0 when it was not. */
+static size_t solve_met_of(const solve_search *q, double value)
+{
+    for (size_t k = 0; k < q->n_ev; k++)
+        if (q->ev[k].value == value)
+            return q->ev[k].met;
+    return 0;
+}
+
+int solve_direction(const solve_search *q, double a, double b)
+{
+    return solve_met_of(q, b) >= solve_met_of(q, a) ? 1 : -1;
+}
+
+int solve_cross(solve_search *q, size_t level, double a, double b, int dir, double tol, double *lo,
+                double *hi, phx_err *e)
+{
+    double lo_end = fmin(a, b), hi_end = fmax(a, b), start = dir > 0 ? lo_end : hi_end;
+    *hi = *lo = NAN;
+    for (size_t k = 0; k < q->n_ev; k++) {       /* the first reaching it, in the search's order */
+        double v = q->ev[k].value;
+        if (v >= lo_end && v <= hi_end && q->ev[k].met >= level && (isnan(*hi) || dir * v < dir * *hi))
+            *hi = v;
+    }
+    if (isnan(*hi) || *hi == start)
+        return PHX_OK;
+    *lo = start;
+    for (size_t k = 0; k < q->n_ev; k++) {       /* the value simulated just before it */
+        double v = q->ev[k].value;
+        if (v >= lo_end && v <= hi_end && dir * v < dir * *hi && dir * v > dir * *lo)
+            *lo = v;
+    }
+    int st = PHX_OK;
+    while (st == PHX_OK && fabs(*hi - *lo) > tol) {
+        double mid = *lo + (*hi - *lo) / 2;
+        size_t met = 0;
+        if (mid == *lo || mid == *hi)
+            break;                                 /* adjacent doubles */
+        st = solve_eval_at(q, mid, &met, e);
+        if (met >= level)
+            *hi = mid;
+        else
+            *lo = mid;
+    }
+    return st;
+}
+
 void solve_monotone(const solve_search *q, int *monotone, size_t *n_not_monotone)
+{
+    solve_monotone_in(q, 1, monotone, n_not_monotone);
+}
+
+void solve_monotone_in(const solve_search *q, int dir, int *monotone, size_t *n_not_monotone)
 {
     size_t m = q->n_ev, *order = phx_malloc((m ? m : 1) * sizeof *order);
     for (size_t k = 0; k < m; k++) {          /* insertion sort by value: a few dozen runs */
         size_t j = k;
-        for (; j > 0 && q->ev[order[j - 1]].value > q->ev[k].value; j--)
+        for (; j > 0 && dir * q->ev[order[j - 1]].value > dir * q->ev[k].value; j--)
             order[j] = order[j - 1];
         order[j] = k;
     }

@@ -45,9 +45,32 @@ int solve_scan(solve_search *q, size_t need, double start, double dflt, int grid
  * finite value simulated reaches it, 0 when 0 does (then *lo is NaN). */
 int solve_level(solve_search *q, size_t level, double tol, double *lo, double *hi, phx_err *e);
 
+/* ---- searches over a range [a, b] in either direction (phoenix seek) ----------------------
+ * The lever may raise the count (dir = +1: the answer is the smallest value reaching a level)
+ * or lower it (dir = -1: the largest). The range's ends need not be >= 0; +INFINITY plays no
+ * part. */
+
+/* Simulate grid + 1 values evenly over [a, b], both ends included (grid >= 1). */
+int solve_grid(solve_search *q, double a, double b, int grid, phx_err *e);
+
+/* The lever's effect over [a, b] from the two ends (both simulated): +1 when at least as many
+ * replications meet the requirement at b as at a, else -1. */
+int solve_direction(const solve_search *q, double a, double b);
+
+/* The crossing of `level` replications going from the start end (a for dir +1, b for dir -1)
+ * through [a, b]: *hi is the first value simulated in that order reaching the level, then
+ * bisected against the value simulated just before it (*lo, which does not reach it) until
+ * |hi - lo| <= tol. *hi = NaN when no value simulated in [a, b] reaches the level (out of reach
+ * within the range, as far as the values simulated show); *lo = NaN when the start end reaches
+ * it. */
+int solve_cross(solve_search *q, size_t level, double a, double b, int dir, double tol, double *lo,
+                double *hi, phx_err *e);
+
 /* Over every value simulated: is the count non-decreasing in the value, and how many
  * replications meet the requirement at one value and not at a larger one? */
 void solve_monotone(const solve_search *q, int *monotone, size_t *n_not_monotone);
+/* The same in the direction `dir`: -1 orders the values from the largest down. */
+void solve_monotone_in(const solve_search *q, int dir, int *monotone, size_t *n_not_monotone);
 
 /* The simulations so far, in the order run (owned by q; solve_take hands them over). */
 const solve_eval *solve_evals(const solve_search *q, size_t *n);

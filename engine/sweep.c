@@ -1,6 +1,8 @@
 /* sweep.c -- expanding --vary specifications into a grid of points. */
 #include "sweep.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@ struct sweep {
     char *text[SWEEP_MAX_LEVERS];                      /* owned copies, split in place */
     const char *key[SWEEP_MAX_LEVERS];
     char *val[SWEEP_MAX_LEVERS][SWEEP_MAX_VALUES];
+    char *gen[SWEEP_MAX_LEVERS];                       /* values expanded from ranges */
     size_t n_val[SWEEP_MAX_LEVERS];
     const char **grid;                                 /* [point x lever] */
 };
@@ -38,6 +41,69 @@ static int split_values(char *s, char **v, int max)
     return n;
 }
 
+#define SWEEP_GEN_WIDTH 32                             /* room for one generated value */
+
+/* A range "a:b:step" (a, a + step, ... up to b) or "a:b/n" (n values from a to b): its values
+ * as text into the lever's generated buffer, appended at v[*n]. 0: not a range; 1: expanded;
+ * -1: a malformed range (message in e). */
+static int expand_range(sweep *s, size_t k, const char *item, char **v, int *n, phx_err *e)
+{
+    char a[64], b[64], c[64], sep = 0, end;
+    if (strchr(item, '(') != NULL || strchr(item, ':') == NULL)
+        return 0;
+    if (sscanf(item, "%63[^:]:%63[^:/]%c%63s%c", a, b, &sep, c, &end) != 4 || (sep != ':' && sep != '/'))
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: '%s': expected a:b:step or a:b/n",
+                        s->key[k], item), -1;
+    double lo, hi, step;
+    long count = 0;
+    if (phx_parse_double(phx_trim(a), &lo) || phx_parse_double(phx_trim(b), &hi))
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: '%s': the ends are not numbers",
+                        s->key[k], item), -1;
+    if (sep == '/') {
+        if (phx_parse_long(phx_trim(c), &count) || count < 2 || count > SWEEP_MAX_VALUES)
+            return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: '%s': n must be 2 to %d",
+                            s->key[k], item, SWEEP_MAX_VALUES), -1;
+        step = (hi - lo) / (double)(count - 1);
+    } else if (phx_parse_double(phx_trim(c), &step) || step == 0 || (hi - lo) * step < 0) {
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: '%s': the step must be a non-zero "
+                        "number going from a towards b", s->key[k], item), -1;
+    } else {
+        double span = (hi - lo) / step;
+        count = span > SWEEP_MAX_VALUES ? SWEEP_MAX_VALUES + 1 : (long)floor(span + 1e-9) + 1;
+    }
+    if (*n + count > SWEEP_MAX_VALUES)
+        return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: expected 1 to 64 values", s->key[k]), -1;
+    if (s->gen[k] == NULL)
+        s->gen[k] = phx_calloc(SWEEP_MAX_VALUES, SWEEP_GEN_WIDTH);
+    for (long i = 0; i < count; i++) {
+        char *slot = s->gen[k] + (size_t)*n * SWEEP_GEN_WIDTH;
+        double x = sep == '/' && i == count - 1 ? hi : lo + (double)i * step;
+        snprintf(slot, SWEEP_GEN_WIDTH, "%.15g", x);
+        v[(*n)++] = slot;
+    }
+    return 1;
+}
+
+/* Replace range items among v[0..n-1] by their values (in place, order kept); -1 on an error. */
+static int expand_ranges(sweep *s, size_t k, char **v, int n, phx_err *e)
+{
+    char *items[SWEEP_MAX_VALUES];
+    int m = 0;
+    memcpy(items, v, (size_t)n * sizeof *items);
+    for (int i = 0; i < n; i++) {
+        int r = expand_range(s, k, items[i], v, &m, e);
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            if (m == SWEEP_MAX_VALUES)
+                return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: expected 1 to 64 values",
+                                s->key[k]), -1;
+            v[m++] = items[i];
+        }
+    }
+    return m;
+}
+
 /* Lever k from its specification. */
 static int sweep_lever(sweep *s, size_t k, const char *spec, phx_err *e)
 {
@@ -53,6 +119,8 @@ static int sweep_lever(sweep *s, size_t k, const char *spec, phx_err *e)
     for (int i = 0; i < n; i++)
         if (s->val[k][i][0] == '\0')
             return phx_fail(e, PHX_EINPUT, NULL, 0, NULL, "--vary %s: an empty value", t);
+    if ((n = expand_ranges(s, k, s->val[k], n, e)) < 0)
+        return PHX_EINPUT;
     s->n_val[k] = (size_t)n;
     return PHX_OK;
 }
@@ -92,8 +160,10 @@ void sweep_free(sweep *s)
 {
     if (s == NULL)
         return;
-    for (size_t k = 0; k < s->n_levers; k++)
+    for (size_t k = 0; k < s->n_levers; k++) {
         free(s->text[k]);
+        free(s->gen[k]);
+    }
     free(s->grid);
     free(s);
 }

@@ -14,7 +14,9 @@
 typedef struct sweep sweep;
 
 /* Parse `n` specifications "section.key=v1,v2,..." (values split at commas outside
- * parentheses, so distributions may be values). On a malformed one, too many levers, values or
+ * parentheses, so distributions may be values). A value "a:b:step" stands for a, a + step, ...
+ * up to b (within 1e-9 steps; a negative step counts down), "a:b/n" for n values evenly from a
+ * to b, both ends included; generated values are written with 15 significant digits. On a malformed one, too many levers, values or
  * points, returns PHX_EINPUT with a one-line message in `e` and sets *out to NULL. */
 int sweep_alloc(sweep **out, const char *const *specs, size_t n, phx_err *e);
 void sweep_free(sweep *s);

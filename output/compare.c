@@ -28,6 +28,8 @@ static const struct { const char *name, *long_name; } cmp_cols[C_COUNT] = {
 };
 
 /* Column y of /scenarios/<name>/metrics/<metric> (n values) into x. */
+static void cmp_stats(double *a, double *b, size_t n, int direction, double out[C_COUNT]);
+
 static int cmp_column(const h5_writer *w, const char *name, const char *metric, size_t y, size_t n,
                       double *x, phx_err *e)
 {
@@ -43,6 +45,14 @@ static int cmp_column(const h5_writer *w, const char *name, const char *metric, 
     h5u_close(fs);
     h5u_close(d);
     return ok ? PHX_OK : h5u_fail(e, w->path, "cannot read %s for the comparison", path);
+}
+
+void h5_cmp_stats(double *a, double *b, size_t n, int direction, double out[H5_CMP_COUNT])
+{
+    double v[C_COUNT];
+    cmp_stats(a, b, n, direction, v);
+    for (int k = 0; k < C_COUNT; k++)
+        out[k] = v[k];
 }
 
 /* The statistics of one metric and year from the two columns; a and b are reused as scratch. */
@@ -90,8 +100,11 @@ static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, size_t 
     if (st == PHX_OK && (g = h5w_group(w, top, name, 1, e)) < 0)
         st = PHX_ERUN;
     const char **names = phx_malloc(nm * sizeof *names);
-    for (size_t i = 0; i < nm; i++)
+    const char **units = phx_malloc(nm * sizeof *units);
+    for (size_t i = 0; i < nm; i++) {
         names[i] = m->metrics[i].name;
+        units[i] = m->metrics[i].unit;
+    }
     if (st == PHX_OK && ((scales[0] = h5w_scale_names(w, g, "metric", names, nm, e)) < 0 ||
                          (scales[1] = h5w_scale_years(w, g, a, e)) < 0))
         st = PHX_ERUN;
@@ -107,9 +120,12 @@ static int cmp_write(h5_writer *w, const scenario *a, const scenario *b, size_t 
         for (size_t k = 0; k < nm * ny; k++)
             col[k] = v[k * C_COUNT + (size_t)c];
         st = h5w_summary_dataset(w, g, cmp_cols[c].name, 2, dims, scales, col, cmp_cols[c].long_name, e);
+        if (st == PHX_OK)
+            st = c >= C_P_BETTER ? h5w_units(w, g, cmp_cols[c].name, NULL, 0, e) : h5w_units(w, g, cmp_cols[c].name, units, nm, e);
     }
     free(col);
     free(names);
+    free(units);
     h5u_close(scales[0]);
     h5u_close(scales[1]);
     h5u_close(g);
@@ -175,6 +191,39 @@ static int sweep_last_year(const h5_writer *w, const char *name, const char *wha
     return st;
 }
 
+/* The lever values [point x lever]: `value` as numbers (NaN where a value is not a number, e.g.
+ * a distribution) and, only when some value is not a number, `value_text` with every value as
+ * written. */
+static int sweep_write_values(const h5_writer *w, hid_t g, const hsize_t dv[2], const hid_t pl[2],
+                              const char *const *values, phx_err *e)
+{
+    size_t n = (size_t)(dv[0] * dv[1]), n_text = 0;
+    double *num = phx_malloc((n ? n : 1) * sizeof *num);
+    for (size_t i = 0; i < n; i++)
+        if (phx_parse_double(values[i], &num[i])) {
+            num[i] = NAN;
+            n_text++;
+        }
+    int st = h5w_summary_dataset(w, g, "value", 2, dv, pl, num, "value of each lever at each grid "
+                                 "point (NaN: not a number, see value_text)", e);
+    free(num);
+    if (st != PHX_OK || n_text == 0)
+        return st;
+    hid_t str = h5u_vlen_str_type(), sp = H5Screate_simple(2, dv, NULL), d = -1;
+    if (str >= 0 && sp >= 0)
+        d = H5Dcreate2(g, "value_text", str, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (d < 0 || H5Dwrite(d, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
+        st = h5u_fail(e, w->path, "cannot write /sweep/value_text");
+    if (st == PHX_OK)
+        st = h5w_attach(w, d, "value_text", pl, 2, e);
+    if (st == PHX_OK)
+        st = h5u_attr_str(d, "long_name", "value of each lever at each grid point, as written", w->path, e);
+    h5u_close(d);
+    h5u_close(sp);
+    h5u_close(str);
+    return st;
+}
+
 int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, const char *const *keys,
                     size_t n_keys, const char *const *values, phx_err *e)
 {
@@ -186,8 +235,11 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
     const char **pn = phx_malloc(n_points * sizeof *pn), **mn = phx_malloc(nm * sizeof *mn);
     for (size_t p = 0; p < n_points; p++)
         pn[p] = points[p]->name;
-    for (size_t i = 0; i < nm; i++)
+    const char **mn_units = phx_malloc(nm * sizeof *mn_units);
+    for (size_t i = 0; i < nm; i++) {
         mn[i] = m->metrics[i].name;
+        mn_units[i] = m->metrics[i].unit;
+    }
     double *mean = phx_malloc(n_points * nm * sizeof *mean), *pt = phx_malloc(n_points * nm * sizeof *pt);
     int st = PHX_OK;
     for (size_t p = 0; st == PHX_OK && p < n_points; p++) {
@@ -195,7 +247,7 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
         if (st == PHX_OK)
             st = sweep_last_year(w, pn[p], "p_target", nm, ny, pt + p * nm, e);
     }
-    hid_t g = -1, sc3[3] = { -1, -1, -1 }, str = -1, d = -1, sp = -1;
+    hid_t g = -1, sc3[3] = { -1, -1, -1 };
     if (st == PHX_OK && (g = h5w_group(w, w->file, "sweep", 1, e)) < 0)
         st = PHX_ERUN;
     if (st == PHX_OK && ((sc3[0] = h5w_scale_names(w, g, "point", pn, n_points, e)) < 0 ||
@@ -205,27 +257,19 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
     if (st == PHX_OK)
         st = h5u_attr_i64(g, "year", (int64_t)points[0]->year_last, w->path, e);
     hsize_t dv[2] = { n_points, n_keys }, dm[2] = { n_points, nm };
-    if (st == PHX_OK) {           /* lever values as text: they may be distributions */
-        str = h5u_vlen_str_type();
-        sp = H5Screate_simple(2, dv, NULL);
-        d = str >= 0 && sp >= 0 ? H5Dcreate2(g, "value", str, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-        if (d < 0 || H5Dwrite(d, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
-            st = h5u_fail(e, w->path, "cannot write /sweep/value");
-        hid_t pl[2] = { sc3[0], sc3[1] };
-        if (st == PHX_OK)
-            st = h5w_attach(w, d, "value", pl, 2, e);
-        if (st == PHX_OK)
-            st = h5u_attr_str(d, "long_name", "value of each lever at each grid point", w->path, e);
-    }
+    hid_t pl[2] = { sc3[0], sc3[1] };
+    if (st == PHX_OK)
+        st = sweep_write_values(w, g, dv, pl, values, e);
     hid_t pm[2] = { sc3[0], sc3[2] };
     if (st == PHX_OK)
         st = h5w_summary_dataset(w, g, "mean", 2, dm, pm, mean, "mean in the last year", e);
     if (st == PHX_OK)
+        st = h5w_units(w, g, "mean", mn_units, nm, e);
+    if (st == PHX_OK)
         st = h5w_summary_dataset(w, g, "p_target", 2, dm, pm, pt,
                                  "P(target met) in the last year (NaN: no target)", e);
-    h5u_close(d);
-    h5u_close(sp);
-    h5u_close(str);
+    if (st == PHX_OK)
+        st = h5w_units(w, g, "p_target", NULL, 0, e);
     for (int k = 0; k < 3; k++)
         h5u_close(sc3[k]);
     h5u_close(g);
@@ -233,5 +277,6 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
     free(pt);
     free(pn);
     free(mn);
+    free(mn_units);
     return st;
 }

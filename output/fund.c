@@ -176,10 +176,12 @@ static fund_row *row_add(fund_row **rows, size_t *n, size_t *cap, const char *na
     row->value = v;
     row->lower = lo;
     row->upper = hi;
+    row->q05 = row->q95 = NAN;
     return row;
 }
 
-/* Rows `<prefix>_<year>`: median with the 5%-95% interval of a fan. */
+/* Rows `<prefix>_<year>`: the median, with the 5% and 95% quantiles of a fan in q05 and q95
+ * (lower and upper stay NaN: no interval of the median is computed). */
 static void fan_rows(const fund_report *r, const double *fan, const char *prefix, fund_row **rows,
                      size_t *n, size_t *cap)
 {
@@ -187,7 +189,9 @@ static void fan_rows(const fund_report *r, const double *fan, const char *prefix
     for (int y = 0; fan && y < r->n_years; y++) {
         const double *q = fan + (size_t)y * STATS_NQ;   /* levels 0.05 ... 0.50 (3) ... 0.95 (6) */
         snprintf(name, sizeof name, "%s_%d", prefix, r->year_first + y);
-        row_add(rows, n, cap, name, q[3], q[0], q[STATS_NQ - 1]);
+        fund_row *row = row_add(rows, n, cap, name, q[3], NAN, NAN);
+        row->q05 = q[0];
+        row->q95 = q[STATS_NQ - 1];
     }
 }
 
@@ -313,13 +317,16 @@ static int fund_write_rows(const h5_writer *w, hid_t g, const fund_report *r, ph
     hid_t q = h5w_scale_names(w, g, "quantity", names, n, e);
     int st = q < 0 ? PHX_ERUN : PHX_OK;
     hsize_t dim = n;
-    static const char *const cn[3] = { "value", "lower", "upper" };
-    static const char *const ln[3] = { "the report's value (the CSV's value column)",
+    static const char *const cn[5] = { "value", "lower", "upper", "q05", "q95" };
+    static const char *const ln[5] = { "the report's value (the CSV's value column)",
                                        "lower end of its 95% interval (NaN: none)",
-                                       "upper end of its 95% interval (NaN: none)" };
-    for (int c = 0; st == PHX_OK && c < 3; c++) {
+                                       "upper end of its 95% interval (NaN: none)",
+                                       "5% quantile over replications (balance rows; NaN: none)",
+                                       "95% quantile over replications (balance rows; NaN: none)" };
+    for (int c = 0; st == PHX_OK && c < 5; c++) {
         for (size_t i = 0; i < n; i++)
-            col[i] = c == 0 ? rows[i].value : c == 1 ? rows[i].lower : rows[i].upper;
+            col[i] = c == 0 ? rows[i].value : c == 1 ? rows[i].lower : c == 2 ? rows[i].upper
+                   : c == 3 ? rows[i].q05 : rows[i].q95;
         st = h5w_summary_dataset(w, g, cn[c], 1, &dim, &q, col, ln[c], e);
     }
     h5u_close(q);

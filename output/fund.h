@@ -93,17 +93,19 @@ const model_lever *fund_lever_of(const fund_report *r);
 /* Free the arrays of `r` (not `r`); fund_report_free(NULL) is a no-op. */
 void fund_report_free(fund_report *r);
 
-/* The report as rows `quantity,value,lower,upper` (NaN where nothing applies): `*rows` is
- * newly allocated (caller frees); returns their number. The first row is contribution_rate or
- * initial_capital. */
+/* The report as rows `quantity,value,lower,upper,q05,q95` (NaN where nothing applies): lower
+ * and upper are always the ends of a 95% interval of `value` (an answer's, a probability's, a
+ * mean's); q05 and q95 the 5% and 95% quantiles over replications of a balance whose `value` is
+ * the median. `*rows` is newly allocated (caller frees); returns their number. The first row is
+ * contribution_rate or initial_capital. */
 typedef struct fund_row {
     char quantity[64];
-    double value, lower, upper;
+    double value, lower, upper, q05, q95;
 } fund_row;
 size_t fund_report_rows(const fund_report *r, fund_row **rows);
 
 /* Print the report: format "table" (for people) or "csv" (the rows, header
- * quantity,value,lower,upper). */
+ * quantity,value,lower,upper,q05,q95). */
 void fund_report_print(const fund_report *r, const char *format, FILE *out);
 
 /* Write /fund (docs/output.md) into the open results file `w`, between scenarios. Returns

@@ -181,7 +181,7 @@ void fund_report_print(const fund_report *r, const char *format, FILE *out)
     }
     fund_row *rows;
     size_t n = fund_report_rows(r, &rows);
-    fputs("quantity,value,lower,upper\n", out);
+    fputs("quantity,value,lower,upper,q05,q95\n", out);
     for (size_t i = 0; i < n; i++) {
         fputs(rows[i].quantity, out);
         fputc(',', out);
@@ -190,6 +190,10 @@ void fund_report_print(const fund_report *r, const char *format, FILE *out)
         csv_num(out, rows[i].lower);
         fputc(',', out);
         csv_num(out, rows[i].upper);
+        fputc(',', out);
+        csv_num(out, rows[i].q05);
+        fputc(',', out);
+        csv_num(out, rows[i].q95);
         fputc('\n', out);
     }
     free(rows);

@@ -80,6 +80,36 @@ void h5_writer_abort(h5_writer *w);
  * year; then the rest. Returns PHX_OK or fills `e`. */
 int h5_summary_print(const char *path, const char *format, FILE *out, phx_err *e);
 
+/* What `phoenix summary` shows (h5_summary_report): the scenario (NULL: all), the year (the
+ * last, all, or a calendar year), the metrics (NULL: all), the format ("table", "csv", "md" or
+ * "xlsx"; xlsx writes `output`, replacing it only with `force`). Every scenario's metrics with
+ * a target come first; each scenario compared with another in the file has its comparison for
+ * every metric shown (in CSV, as columns of its rows). */
+#define H5_SUMMARY_LAST 0
+#define H5_SUMMARY_ALL (-1)
+typedef struct h5_summary_opts {
+    const char *format;
+    const char *scenario;
+    int year;
+    const char *const *metrics;
+    size_t n_metrics;
+    const char *output;
+    int force;
+} h5_summary_opts;
+int h5_summary_report(const char *path, const h5_summary_opts *o, FILE *out, phx_err *e);
+
+/* `phoenix compare A.h5 B.h5` (compare_files.c): scenario `b` of file pb (NULL: its first)
+ * compared with scenario `a` of pa, paired replication by replication, when both ran the same
+ * replications: the same model, years, seed, generator, sampler and replication count, else
+ * PHX_EINPUT naming the first difference. Every metric (those with a target in a first), for
+ * the last year, all years or one (`year` as in h5_summary_opts); format "table" or "csv". */
+typedef struct h5_compare_opts {
+    const char *a, *b;
+    int year;
+    const char *format;
+} h5_compare_opts;
+int h5_compare_files(const char *pa, const char *pb, const h5_compare_opts *o, FILE *out, phx_err *e);
+
 /* Read metric `metric` of scenario `scenario_name`: n_rep x n_year values into a newly
  * allocated array (caller frees). For tests and later analyses. */
 int h5_read_metric(const char *path, const char *scenario_name, const char *metric,

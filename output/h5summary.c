@@ -115,6 +115,17 @@ int h5w_summary_dataset(const h5_writer *w, hid_t g, const char *name, int rank,
     return st;
 }
 
+int h5w_units(const h5_writer *w, hid_t g, const char *name, const char *const *units, size_t n,
+              phx_err *e)
+{
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    int st = d < 0 ? h5u_fail(e, w->path, "cannot open %s to set its units", name)
+             : units == NULL ? h5u_attr_str(d, "units", "1", w->path, e)
+                             : h5u_attr_strs(d, "units_by_metric", units, n, w->path, e);
+    h5u_close(d);
+    return st;
+}
+
 static int h5w_write_summary(const h5_writer *w, const h5w_summary_t *s, phx_err *e)
 {
     const scenario *sc = w->sc;
@@ -151,6 +162,15 @@ static int h5w_write_summary(const h5_writer *w, const h5w_summary_t *s, phx_err
     if (st == PHX_OK)
         st = h5w_summary_dataset(w, g, "quantiles", 3, dims, sc3, s->q,
                                  "quantiles over replications at the levels of `quantile`", e);
+    const char **units = phx_malloc((s->nm ? s->nm : 1) * sizeof *units);
+    for (size_t m = 0; m < s->nm; m++)
+        units[m] = sc->model->metrics[m].unit;
+    static const char *const in_metric_units[] = { "target", "mean", "sd", "stderr", "quantiles" };
+    for (size_t i = 0; st == PHX_OK && i < 5; i++)
+        st = h5w_units(w, g, in_metric_units[i], units, s->nm, e);
+    for (size_t i = 3; st == PHX_OK && i < sizeof cols / sizeof cols[0]; i++)
+        st = h5w_units(w, g, cols[i].name, NULL, 0, e);          /* the p_target columns */
+    free(units);
     for (int k = 0; k < 3; k++)
         h5u_close(sc3[k]);
     h5u_close(g);

@@ -62,6 +62,19 @@ hid_t h5w_dataset(const h5_writer *w, hid_t loc, const char *name, hid_t type, i
 /* A dimension scale `name` of n values `data` (file type ftype, memory type mtype). */
 hid_t h5w_scale(const h5_writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                 size_t n, const void *data, phx_err *e);
+/* sweep.c: the lever values of /sweep in `g` as n texts (malloc'd each) into values[0..n-1]:
+ * numbers formatted with 15 significant digits, value_text where the file has it, and files
+ * of schema 1.0 whose `value` is text. */
+int h5_sweep_read_values(hid_t g, const char *path, size_t n, char **values, phx_err *e);
+/* compare.c: the paired statistics of two columns (a and b reused as scratch), in the order of
+ * /comparisons' datasets: mean_diff, stderr_diff, stderr_unpaired, diff_q05, diff_q50, diff_q95,
+ * p_better, p_equal. */
+#define H5_CMP_COUNT 8
+void h5_cmp_stats(double *a, double *b, size_t n, int direction, double out[H5_CMP_COUNT]);
+/* Units of dataset `name` in g: `units_by_metric` (n strings, one per metric row) or, with
+ * units NULL, a probability's `units` "1". */
+int h5w_units(const h5_writer *w, hid_t g, const char *name, const char *const *units, size_t n,
+              phx_err *e);
 /* h5summary.c: compute and write the open scenario's summary/ group. */
 int h5w_summary(h5_writer *w, phx_err *e);
 

@@ -1,6 +1,7 @@
 /* report_read2.c -- what the report shows beyond the scenarios: /comparisons, /sweep, /fund and
  * /sensitivity/<method> (docs/output.md; the sensitivity groups as issue 11 writes them). */
 #include "rpt.h"
+#include "h5w.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -152,13 +153,8 @@ static int read_sweep(hid_t file, rpt_file *f, phx_err *e)
         st = phx_fail(e, PHX_EINPUT, f->path, 0, NULL, "/sweep: mean and p_target are not [point x metric]");
     w->year = (int64_t)opt_num(g, "year", 0);
     w->value = phx_calloc(w->np * w->nl + 1, sizeof *w->value);
-    if (st == PHX_OK && w->np * w->nl > 0) {
-        hid_t ds = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
-        if (ds < 0 || t < 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->value) < 0)
-            st = h5u_fail(e, f->path, "cannot read /sweep/value");
-        h5u_close(t);
-        h5u_close(ds);
-    }
+    if (st == PHX_OK)
+        st = h5_sweep_read_values(g, f->path, w->np * w->nl, w->value, e);
     h5u_close(g);
     return st;
 }

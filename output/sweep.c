@@ -1,6 +1,7 @@
 /* sweep.c -- printing the /sweep grid of a results file (phoenix sweep's report). */
 #include "h5.h"
 #include "h5util.h"
+#include "h5w.h"
 #include "table.h"
 
 #include <math.h>
@@ -15,18 +16,52 @@ typedef struct sweep_read {
     int64_t year;
 } sweep_read;
 
-/* /sweep/value: [point x lever] variable-length strings. */
-static int sweep_read_values(hid_t g, const char *path, sweep_read *s, phx_err *e)
+/* Format the numeric /sweep/value (15 significant digits: "0.6" reads back as written). */
+static void sweep_value_format(const double *v, size_t n, char **out)
 {
-    hid_t d = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
-    size_t n = s->np * s->nl;
-    s->values = phx_calloc(n > 0 ? n : 1, sizeof *s->values);
-    int st = PHX_OK;
-    if (d < 0 || t < 0 || (n > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->values) < 0))
-        st = h5u_fail(e, path, "cannot read /sweep/value");
+    for (size_t i = 0; i < n; i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.15g", v[i]);
+        out[i] = phx_strdup(buf);
+    }
+}
+
+int h5_sweep_read_values(hid_t g, const char *path, size_t n, char **values, phx_err *e)
+{
+    hid_t d = H5Dopen2(g, "value", H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1;
+    H5T_class_t cls = ft >= 0 ? H5Tget_class(ft) : H5T_NO_CLASS;
+    h5u_close(ft);
+    h5u_close(d);
+    int has_text = h5u_exists(g, "value_text") > 0, st = PHX_OK;
+    if (cls == H5T_FLOAT && n > 0) {
+        double *num = NULL;
+        size_t dims[3];
+        if ((st = h5u_read_f64(g, "value", 2, &num, dims, path, e)) != PHX_OK)
+            return st;
+        if (dims[0] * dims[1] != n)
+            st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/sweep/value is not [point x lever]");
+        if (st == PHX_OK && !has_text)
+            sweep_value_format(num, n, values);
+        free(num);
+    }
+    const char *name = cls == H5T_FLOAT ? "value_text" : "value";   /* older files: text */
+    if (st != PHX_OK || n == 0 || (cls == H5T_FLOAT && !has_text))
+        return st;
+    hid_t t = h5u_vlen_str_type();
+    d = H5Dopen2(g, name, H5P_DEFAULT);
+    if (d < 0 || t < 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
+        st = h5u_fail(e, path, "cannot read /sweep/%s", name);
     h5u_close(t);
     h5u_close(d);
     return st;
+}
+
+/* /sweep/value: [point x lever]. */
+static int sweep_read_values(hid_t g, const char *path, sweep_read *s, phx_err *e)
+{
+    size_t n = s->np * s->nl;
+    s->values = phx_calloc(n > 0 ? n : 1, sizeof *s->values);
+    return h5_sweep_read_values(g, path, n, s->values, e);
 }
 
 /* The targets, from the first point's summary. */

@@ -76,7 +76,12 @@ with h5py.File(sw, "r") as h:
     check(len(pts) == 4 and len(h["scenarios"]) == 4, "sweep: 4 grid points")
     check(len(h["comparisons"]) == 3, "sweep: every point compared with point 0")
     vals = h["sweep/value"][()]
-    check((vals[3, 0].decode() if isinstance(vals[3, 0], bytes) else vals[3, 0]) == "0.9", "sweep: lever values stored")
+    check(vals.dtype.kind == "f" and vals[3, 0] == 0.9 and vals[2, 0] == 0.9, "sweep: numeric lever values stored")
+    check(np.isnan(vals[0, 1]) and vals[1, 1] == 0.25, "sweep: a distribution's value is NaN")
+    txt = h["sweep/value_text"][()]
+    tv = lambda v: v.decode() if isinstance(v, bytes) else v
+    check(tv(txt[0, 1]) == "triangular(0.05, 0.15, 0.30)" and tv(txt[3, 0]) == "0.9",
+          "sweep: value_text keeps every value as written when one is a distribution")
     text = h[f"scenarios/{pts[1]}"].attrs["scenario_text"]
     text = text.decode() if isinstance(text, bytes) else text
     check("energy_cut = 0.25" in text and "p_complete = 0.6" in text, "sweep: point 1's resolved scenario")

@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 S=scenarios/plan-2021-2023.ini
 
 # 1. every command of the help table answers --help, -h and `phoenix help CMD` with its usage
-for c in run sweep fund sensitivity calibrate summary report plot synth params help; do
+for c in run sweep fund sensitivity calibrate seek summary compare report plot synth params help; do
     for form in "$c --help" "$c -h" "help $c"; do
         # shellcheck disable=SC2086
         "$PHOENIX" $form >"$d/h" 2>&1 || fail "phoenix $form: exit $?"

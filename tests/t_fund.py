@@ -31,9 +31,14 @@ from phxtest import PHOENIX, check, finish, run
 PLAN = os.path.abspath("scenarios/plan-2021-2023.ini")
 def rows_of(text):
     r = list(csv.reader(io.StringIO(text)))
-    check(r and r[0] == ["quantity", "value", "lower", "upper"], "csv header quantity,value,lower,upper")
+    check(r and r[0] == ["quantity", "value", "lower", "upper", "q05", "q95"],
+          "csv header quantity,value,lower,upper,q05,q95")
     num = lambda s: float(s) if s else math.nan
-    return {q: (num(v), num(lo), num(hi)) for q, v, lo, hi in r[1:]}
+    for q, v, lo, hi, q05, q95 in r[1:]:       # an interval or quantiles, never both in a row
+        check(not ((lo or hi) and (q05 or q95)), f"fund csv row {q}: interval and quantiles apart")
+        if q.startswith("fund_balance"):
+            check(lo == hi == "" and num(q05) <= num(v) <= num(q95), f"fund csv row {q}: median within q05-q95")
+    return {q: (num(v), num(lo), num(hi)) for q, v, lo, hi, q05, q95 in r[1:]}
 
 
 def names(ds):

@@ -218,7 +218,7 @@ def check_numbers(page, f):
         same(y, [cg["p_better"][m, -1]], f"P(better) {metric}")
     sw = f["sweep"]
     smet = [m.decode() for m in sw["metric"][()]]
-    vals = [v.decode() for v in sw["value"][:, 0]]
+    vals = ["%.15g" % v for v in sw["value"][:, 0]]
     for metric in ("energy_freed_tce", "firms_rectified"):
         k = smet.index(metric)
         x, y = series(page, "sweep-mean", f"sweep/rectify.p_complete/{metric}/mean")

@@ -699,7 +699,8 @@ static void test_summary_print(void)
     /* CSV: a header, then one row per metric; zeta's targets first (firms, energy, then land). */
     t = summary_text(path, "csv");
     const char head[] = "scenario,metric,unit,year,direction,target,mean,median,q05,q95,"
-                        "p_target,p_target_lower,p_target_upper\n";
+                        "p_target,p_target_lower,p_target_upper,compared_with,mean_diff,"
+                        "stderr_diff,stderr_unpaired,p_better\n";
     CU_ASSERT(strncmp(t, head, strlen(head)) == 0);
     const char *r1 = strstr(t, "\nzeta,firms_rectified,家,2023,more,700,");
     const char *r2 = strstr(t, "\nzeta,energy_tce,tce,2023,less,710,");

@@ -110,12 +110,66 @@ static void test_not_monotone(void)
     solve_free(q);
 }
 
+/* A lever that lowers the count: replication i meets the requirement at v <= 2 - t_i. */
+static int down_fn(void *ctx, double v, uint8_t *ok, size_t *met, phx_err *e)
+{
+    thresholds *th = ctx;
+    th->calls++;
+    *met = 0;
+    for (size_t i = 0; i < N; i++) {
+        ok[i] = v <= 2 - th->t[i];
+        *met += ok[i];
+    }
+    return PHX_OK;
+}
+
+/* Over a range [a, b]: the smallest value reaching k when the lever raises the count (the k-th
+ * threshold), the largest when it lowers it (2 minus the k-th threshold), a level out of reach
+ * within the range, and a range whose start end already reaches it. */
+static void test_range(void)
+{
+    thresholds th;
+    fill(&th, 0);
+    phx_err e = { 0 };
+    double lo, hi, tol = 1e-7;
+    size_t k = 150;
+    solve_search *q = solve_alloc(N, 0.25, count_fn, &th);
+    CU_ASSERT_EQUAL(solve_grid(q, 0.01, 0.25, 6, &e), PHX_OK);
+    CU_ASSERT_EQUAL(solve_direction(q, 0.01, 0.25), 1);
+    CU_ASSERT_EQUAL(solve_cross(q, k, 0.01, 0.25, 1, tol, &lo, &hi, &e), PHX_OK);
+    CU_ASSERT(hi >= th.t[k - 1] && hi <= th.t[k - 1] + tol && lo < th.t[k - 1]);
+    CU_ASSERT_EQUAL(solve_cross(q, N, 0.01, 0.25, 1, tol, &lo, &hi, &e), PHX_OK);
+    CU_ASSERT(isnan(hi) && isnan(lo));             /* t_{N-1} = 0.3 > 0.25: out of reach */
+    CU_ASSERT_EQUAL(solve_cross(q, 1, 0.01, 0.25, 1, tol, &lo, &hi, &e), PHX_OK);
+    CU_ASSERT(hi == 0.01 && isnan(lo));            /* t_0 < 0.01: reached at the start end */
+    solve_free(q);
+
+    fill(&th, 0);
+    q = solve_alloc(N, 2, down_fn, &th);
+    CU_ASSERT_EQUAL(solve_grid(q, 1.6, 2.0, 5, &e), PHX_OK);
+    CU_ASSERT_EQUAL(solve_direction(q, 1.6, 2.0), -1);
+    CU_ASSERT_EQUAL(solve_cross(q, k, 1.6, 2.0, -1, tol, &lo, &hi, &e), PHX_OK);
+    double want = 2 - th.t[k - 1];                 /* the largest v with v <= 2 - t_i for k of them */
+    CU_ASSERT(hi <= want && hi >= want - tol && lo > want);
+    size_t met;
+    CU_ASSERT_EQUAL(solve_eval_at(q, hi, &met, &e), PHX_OK);
+    CU_ASSERT(met >= k);
+    int mono;
+    size_t flips;
+    solve_monotone_in(q, -1, &mono, &flips);
+    CU_ASSERT(mono == 1 && flips == 0);            /* non-increasing in the value: monotone */
+    solve_monotone(q, &mono, &flips);
+    CU_ASSERT(mono == 0);
+    solve_free(q);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
         { "the k-th threshold of a cosine family, within the tolerance", test_level_root },
         { "levels reached at 0 and never reached", test_edges },
         { "replications leaving the requirement are counted", test_not_monotone },
+        { "ranges in both directions: crossing, out of reach, reached at the start", test_range },
         CU_TEST_INFO_NULL,
     };
     return tu_run("solve", tests);

@@ -70,11 +70,38 @@ static void test_refused(void)
     sweep_free(g);
 }
 
+/* Ranges: a:b:step and a:b/n expand to their values, mixed with plain values. */
+static void test_ranges(void)
+{
+    const char *specs[] = { "a.x=0.3:0.9:0.2", "b.y=1, 0:1/5 ,beta(2, 3)", "c.z=5:1:-2" };
+    sweep *g;
+    phx_err e = { 0 };
+    CU_ASSERT_EQUAL_FATAL(sweep_alloc(&g, specs, 3, &e), PHX_OK);
+    const char *x[] = { "0.3", "0.5", "0.7", "0.9" };
+    const char *y[] = { "1", "0", "0.25", "0.5", "0.75", "1", "beta(2, 3)" };
+    const char *z[] = { "5", "3", "1" };
+    CU_ASSERT_EQUAL_FATAL(sweep_n_points(g), 4 * 7 * 3);
+    for (size_t i = 0; i < 4; i++)
+        CU_ASSERT_STRING_EQUAL(sweep_value(g, i * 21, 0), x[i]);
+    for (size_t i = 0; i < 7; i++)
+        CU_ASSERT_STRING_EQUAL(sweep_value(g, i * 3, 1), y[i]);
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_STRING_EQUAL(sweep_value(g, i, 2), z[i]);
+    sweep_free(g);
+    CU_ASSERT_TRUE(refused("a.x=0:1:0", "non-zero"));
+    CU_ASSERT_TRUE(refused("a.x=0:1:-0.5", "towards b"));
+    CU_ASSERT_TRUE(refused("a.x=0:1/1", "n must be 2 to 64"));
+    CU_ASSERT_TRUE(refused("a.x=0:q:0.1", "not numbers"));
+    CU_ASSERT_TRUE(refused("a.x=0:1", "expected a:b:step or a:b/n"));
+    CU_ASSERT_TRUE(refused("a.x=0:100:1", "1 to 64"));
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
         { "a 2 x 3 grid: last lever fastest, distributions as values", test_grid },
         { "malformed levers and oversized grids are refused", test_refused },
+        { "ranges a:b:step and a:b/n expand to their values", test_ranges },
         CU_TEST_INFO_NULL,
     };
     return tu_run("sweep", tests);
