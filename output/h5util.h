@@ -19,6 +19,11 @@ void h5u_quiet(void);
 int h5u_fail(phx_err *e, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The same for a results file being read: what cannot be read of it is damaged input, so the
+ * status is PHX_EINPUT (exit 2), as for a file that is not a results file at all. */
+int h5u_damaged(phx_err *e, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Close an id of any kind if it is valid (>= 0), ignoring errors and keeping the pending
  * error stack (for h5u_fail after the cleanup). For cleanup paths. */
 void h5u_close(hid_t id);
@@ -64,6 +69,10 @@ int h5u_read_f64(hid_t loc, const char *name, int rank, double **out, size_t *di
  * says filetype "phoenix-results" and schema_version major H5_SCHEMA_MAJOR. A missing file,
  * another kind of file or another major version is PHX_EINPUT. */
 int h5u_open_results(const char *path, hid_t *file, phx_err *e);
+
+/* h5heap.c: walk every global heap collection of file `path` as libhdf5 would; one on which
+ * libhdf5 would loop forever (a damaged file) is PHX_EINPUT. Called by h5u_open_results. */
+int h5u_check_heaps(const char *path, phx_err *e);
 
 /* Open group "scenarios/<name>" of an open results file; a missing one is PHX_EINPUT naming
  * the scenarios the file holds. */

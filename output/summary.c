@@ -355,12 +355,17 @@ static int sum_cmp_read(hid_t top, const char *cname, const char *path, sum_cmp 
         st = h5u_read_attr_str(g, "b", &c->bn, path, e);
     if (st == PHX_OK)
         st = h5u_read_f64(g, "mean_diff", 2, &c->mean, c->dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "stderr_diff", 2, &c->se, c->dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "stderr_unpaired", 2, &c->seu, c->dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "p_better", 2, &c->pb, c->dims, path, e);
+    /* every array must have mean_diff's shape (a tampered one would be read past its end) */
+    const char *names[] = { "stderr_diff", "stderr_unpaired", "p_better" };
+    double **dst[] = { &c->se, &c->seu, &c->pb };
+    for (int i = 0; st == PHX_OK && i < 3; i++) {
+        size_t d[2];
+        st = h5u_read_f64(g, names[i], 2, dst[i], d, path, e);
+        if (st == PHX_OK && (d[0] != c->dims[0] || d[1] != c->dims[1]))
+            st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s/%s: shape %zu x %zu, "
+                          "mean_diff's is %zu x %zu", cname, names[i], d[0], d[1], c->dims[0],
+                          c->dims[1]);
+    }
     h5u_close(g);
     return st;
 }
@@ -417,7 +422,8 @@ static int sum_print_comparison(hid_t top, const char *cname, const char *path, 
         if (strcmp(all[k].name, c.bn) == 0)
             b = &all[k];
     }
-    if (st == PHX_OK && (a == NULL || b == NULL || c.dims[0] != a->nm || c.dims[1] != a->ny))
+    if (st == PHX_OK && (a == NULL || b == NULL || c.dims[0] != a->nm || c.dims[1] != a->ny ||
+                         b->nm != a->nm || b->ny != a->ny))
         st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
     if (st == PHX_OK)
         sum_cmp_print(&c, a, b, f, out);
