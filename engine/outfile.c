@@ -131,8 +131,8 @@ static int outfile_is_stale(const char *dir, const char *name, const char *base)
 {
     size_t nb = strlen(base);
     if (strncmp(name, base, nb) != 0 || strncmp(name + nb, ".tmp.", 5) != 0 ||
-        strlen(name + nb + 5) != 6)
-        return 0;
+        strlen(name + nb + 5) != 6 || strcmp(name + nb + 5, "resume") == 0)
+        return 0;                              /* (".tmp.resume": a checkpoint, h5resume.c) */
     char full[PATH_MAX];
     if (snprintf(full, sizeof full, "%s/%s", dir, name) >= (int)sizeof full)
         return 0;

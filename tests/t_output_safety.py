@@ -110,6 +110,50 @@ def check_kill(tmp, ini):
     os.unlink(out)
 
 
+def h5diff(a, b, obj):
+    r = subprocess.run(["h5diff", a, b, obj, obj], capture_output=True, text=True)
+    return r.returncode == 0
+
+
+def check_resume(tmp, ini):
+    """kill -9 part-way, --resume: the same metrics, parameters and summary as an uninterrupted
+    run (h5diff), at another thread count; a resume of another scenario is refused."""
+    full, out = os.path.join(tmp, "full.h5"), os.path.join(tmp, "resumed.h5")
+    args = [ini, "-n", "300000", "--block", "500", "--quiet"]
+    r = phoenix("run", *args, "-o", full, "--threads", "2", timeout=300)
+    check(r.returncode == 0, f"uninterrupted run: {r.stderr!r}")
+    ckpt = out + ".tmp.resume"
+    p = subprocess.Popen([PHOENIX, "run", *args, "-o", out], stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and not os.path.exists(ckpt) and p.poll() is None:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    p.kill()
+    p.wait()
+    check(os.path.exists(ckpt) and not os.path.exists(out), "after kill -9: a checkpoint, no result")
+    r = phoenix("run", *args, "-o", os.path.join(tmp, "other.h5"))
+    check(r.returncode == 0 or "resume" not in r.stderr, "another output is not told about it")
+    r = phoenix("run", ini, "-n", "300001", "--block", "500", "-o", out, "--resume")
+    check(r.returncode == 2 and "SHA-256" in r.stderr and not os.path.exists(out),
+          f"a resume of a different scenario is refused with the reason: {r.stderr!r}")
+    r = phoenix("run", ini, "--set", "ishigami.a=6", "-n", "300000", "-o", out, "--resume")
+    check(r.returncode == 2 and "differs" in r.stderr, f"a resume with other --set refused: {r.stderr!r}")
+    r = phoenix("run", ini, "-n", "300000", "--block", "500", "-o", out, "--resume", "--threads", "3",
+                timeout=300)
+    check(r.returncode == 0 and "resuming one after replication" in r.stderr,
+          f"--resume: exit {r.returncode} {r.stderr!r}")
+    for obj in ("/scenarios/one/metrics", "/scenarios/one/parameters", "/scenarios/one/summary",
+                "/scenarios/one/replication"):
+        check(h5diff(full, out, obj), f"resumed {obj} equals the uninterrupted run's (h5diff)")
+    with h5py.File(out, "r") as f:
+        check("resume_rows" not in f["scenarios/one"].attrs, "no resume_rows in a finished file")
+    check(not os.path.exists(ckpt), "the checkpoint is gone after the resumed run")
+    r = phoenix("run", ini, "-o", os.path.join(tmp, "x.h5"), "--resume")
+    check(r.returncode == 2 and "nothing to resume" in r.stderr, f"--resume without a checkpoint: {r.stderr!r}")
+    for n in os.listdir(tmp):
+        os.unlink(os.path.join(tmp, n))
+
+
 def check_full_disk(tmp, ini):
     def small_files():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -203,6 +247,7 @@ def main():
         check_force(sub, inis[0])
         check_kill(sub, inis[0])
         check_full_disk(sub, inis[0])
+        check_resume(sub, inis[0])
         check_damaged(sub, good)
         check_tampered(sub, two)
     if failures:
