@@ -374,6 +374,47 @@ done:
     return st;
 }
 
+int h5u_shape(const char *file, const char *what, int rank, const size_t *got,
+              const size_t *want, phx_err *e)
+{
+    int same = 1;
+    for (int k = 0; k < rank; k++)
+        same &= got[k] == want[k];
+    if (same)
+        return PHX_OK;
+    char g[96] = "", w[96] = "";
+    for (int k = 0, ug = 0, uw = 0; k < rank; k++) {
+        ug += snprintf(g + ug, sizeof g - (size_t)ug, "%s%zu", k ? " x " : "", got[k]);
+        uw += snprintf(w + uw, sizeof w - (size_t)uw, "%s%zu", k ? " x " : "", want[k]);
+    }
+    return phx_fail(e, PHX_EINPUT, file, 0, NULL, "%s: shape %s, the file's scales say %s", what,
+                    g, w);
+}
+
+int h5u_read_vlen_strs(hid_t loc, const char *name, size_t n, char **out, const char *file,
+                       phx_err *e)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), t = h5u_vlen_str_type(), sp = -1;
+    hssize_t np = d >= 0 && (sp = H5Dget_space(d)) >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    htri_t vlen = -1;
+    hid_t ft = d >= 0 ? H5Dget_type(d) : -1;
+    if (ft >= 0)
+        vlen = H5Tis_variable_str(ft);
+    int st = PHX_OK;
+    if (d < 0 || t < 0 || np < 0 || vlen < 0)
+        st = h5u_damaged(e, file, "cannot read %s", name);
+    else if ((size_t)np != n || !vlen)
+        st = phx_fail(e, PHX_EINPUT, file, 0, NULL, "%s: %lld strings, the file's scales say %zu",
+                      name, (long long)np, n);
+    else if (n > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+        st = h5u_damaged(e, file, "cannot read %s", name);
+    h5u_close(ft);
+    h5u_close(sp);
+    h5u_close(t);
+    h5u_close(d);
+    return st;
+}
+
 int h5u_exists(hid_t loc, const char *name)
 {
     htri_t r = H5Lexists(loc, name, H5P_DEFAULT);

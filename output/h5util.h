@@ -82,6 +82,15 @@ int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *gro
  * without creation order). Free with h5u_strs_free. */
 int h5u_scenario_names(hid_t file, const char *path, char ***names, size_t *n, phx_err *e);
 
+/* Is an array's shape got[0..rank-1] the one its scales give, want[]? PHX_OK, or PHX_EINPUT
+ * naming `what` and both shapes. For readers: check before indexing anything read. */
+int h5u_shape(const char *file, const char *what, int rank, const size_t *got,
+              const size_t *want, phx_err *e);
+/* Read dataset `name`, which must hold exactly n variable-length strings, into out[0..n-1]
+ * (each to be freed with H5free_memory); another count or type is PHX_EINPUT, nothing read. */
+int h5u_read_vlen_strs(hid_t loc, const char *name, size_t n, char **out, const char *file,
+                       phx_err *e);
+
 /* Does link `name` exist in `loc` (one path component)? 1 yes, 0 no, negative on error. */
 int h5u_exists(hid_t loc, const char *name);
 

@@ -57,8 +57,12 @@ static int read_comparison(hid_t top, const char *path, const char *name, rpt_fi
         st = h5u_read_attr_str(g, "b", &c->b, path, e);
     double **arr[] = { &c->q05, &c->q50, &c->q95, &c->p_better };
     static const char *const an[] = { "diff_q05", "diff_q50", "diff_q95", "p_better" };
-    for (int k = 0; st == PHX_OK && k < 4; k++)
-        st = h5u_read_f64(g, an[k], 2, arr[k], d, path, e);
+    size_t d0[2] = { 0, 0 };
+    for (int k = 0; st == PHX_OK && k < 4; k++) {
+        st = h5u_read_f64(g, an[k], 2, arr[k], k == 0 ? d : d0, path, e);
+        if (st == PHX_OK && k > 0)              /* every array has diff_q05's shape */
+            st = h5u_shape(path, an[k], 2, d0, d, e);
+    }
     char **metric = NULL;
     size_t nmet = 0;
     if (st == PHX_OK)
@@ -144,20 +148,19 @@ static int read_sweep(hid_t file, rpt_file *f, phx_err *e)
         st = h5u_read_strs(g, "lever", &w->lever, &w->nl, f->path, e);
     if (st == PHX_OK)
         st = h5u_read_strs(g, "metric", &w->metric, &w->nm, f->path, e);
+    size_t want[2] = { w->np, w->nm };
     if (st == PHX_OK)
         st = h5u_read_f64(g, "mean", 2, &w->mean, d, f->path, e);
     if (st == PHX_OK)
+        st = h5u_shape(f->path, "/sweep/mean", 2, d, want, e);
+    if (st == PHX_OK)
         st = h5u_read_f64(g, "p_target", 2, &w->p, d, f->path, e);
-    if (st == PHX_OK && (d[0] != w->np || d[1] != w->nm))
-        st = phx_fail(e, PHX_EINPUT, f->path, 0, NULL, "/sweep: mean and p_target are not [point x metric]");
+    if (st == PHX_OK)
+        st = h5u_shape(f->path, "/sweep/p_target", 2, d, want, e);
     w->year = (int64_t)opt_num(g, "year", 0);
     w->value = phx_calloc(w->np * w->nl + 1, sizeof *w->value);
     if (st == PHX_OK && w->np * w->nl > 0) {
-        hid_t ds = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
-        if (ds < 0 || t < 0 || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->value) < 0)
-            st = h5u_fail(e, f->path, "cannot read /sweep/value");
-        h5u_close(t);
-        h5u_close(ds);
+        st = h5u_read_vlen_strs(g, "value", w->np * w->nl, w->value, f->path, e);
     }
     h5u_close(g);
     return st;

@@ -149,6 +149,9 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
         st = h5u_fail(e, path, "scenario %s: cannot open summary", name);
     if (st == PHX_OK)
         st = sum_load_arrays(sg, path, s, e);
+    if (st == PHX_OK && (int64_t)s->ny != (int64_t)s->year_last - s->year_first + 1)
+        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "scenario %s: summary has %zu years, "
+                      "year_first..year_last %d", name, s->ny, (int)(s->year_last - s->year_first + 1));
     if (st == PHX_OK)
         st = sum_load_metric_attrs(g, path, s, e);
     h5u_close(sg);

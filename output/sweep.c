@@ -18,15 +18,9 @@ typedef struct sweep_read {
 /* /sweep/value: [point x lever] variable-length strings. */
 static int sweep_read_values(hid_t g, const char *path, sweep_read *s, phx_err *e)
 {
-    hid_t d = H5Dopen2(g, "value", H5P_DEFAULT), t = h5u_vlen_str_type();
     size_t n = s->np * s->nl;
     s->values = phx_calloc(n > 0 ? n : 1, sizeof *s->values);
-    int st = PHX_OK;
-    if (d < 0 || t < 0 || (n > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, s->values) < 0))
-        st = h5u_fail(e, path, "cannot read /sweep/value");
-    h5u_close(t);
-    h5u_close(d);
-    return st;
+    return h5u_read_vlen_strs(g, "value", n, s->values, path, e);   /* [point x lever] */
 }
 
 /* The targets, from the first point's summary. */
@@ -38,6 +32,8 @@ static int sweep_read_targets(hid_t file, const char *path, sweep_read *s, phx_e
     hid_t tg = H5Gopen2(file, tpath, H5P_DEFAULT);
     int st = tg < 0 ? h5u_fail(e, path, "cannot open /%s", tpath)
                     : h5u_read_f64(tg, "target", 1, &s->target, tdims, path, e);
+    if (st == PHX_OK)
+        st = h5u_shape(path, "summary/target of the first point", 1, tdims, &s->nmet, e);
     h5u_close(tg);
     return st;
 }
@@ -57,10 +53,15 @@ static int sweep_load(hid_t file, const char *path, sweep_read *s, phx_err *e)
         st = h5u_read_strs(g, "metric", &s->metrics, &s->nmet, path, e);
     if (st == PHX_OK)
         st = h5u_read_attr_i64(g, "year", &s->year, path, e);
+    size_t want[2] = { s->np, s->nmet };       /* the scales point and metric */
     if (st == PHX_OK)
         st = h5u_read_f64(g, "mean", 2, &s->mean, dims, path, e);
     if (st == PHX_OK)
+        st = h5u_shape(path, "/sweep/mean", 2, dims, want, e);
+    if (st == PHX_OK)
         st = h5u_read_f64(g, "p_target", 2, &s->pt, dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_shape(path, "/sweep/p_target", 2, dims, want, e);
     if (st == PHX_OK)
         st = sweep_read_values(g, path, s, e);
     if (st == PHX_OK && s->np > 0)

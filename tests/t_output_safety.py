@@ -229,6 +229,30 @@ def check_tampered(tmp, two):
     refused(p, "a compared scenario with fewer years than its partner")
 
 
+def check_report_tampered(tmp, ini, two):
+    """phoenix report on tampered /sweep and /comparisons arrays: exit 2, never past an array."""
+    sw = os.path.join(tmp, "sweep.h5")
+    r = phoenix("sweep", ini, "--vary", "ishigami.a=5,7", "-o", sw, "--quiet")
+    check(r.returncode == 0, f"sweep fixture: {r.stderr!r}")
+    page = os.path.join(tmp, "page.html")
+    r = phoenix("report", sw, "-o", page)
+    check(r.returncode == 0, f"report of an intact sweep: {r.stderr!r}")
+    os.unlink(page)
+    cases = [("sw_mean.h5", sw, lambda f: replace(f, "sweep/mean", np.zeros((1, 1)))),
+             ("sw_p.h5", sw, lambda f: replace(f, "sweep/p_target", np.zeros((1, 1)))),
+             ("sw_value.h5", sw, lambda f: replace(f, "sweep/value",
+                                                   np.array([["x"] * 9] * 9, dtype=h5py.string_dtype())))]
+    with h5py.File(two, "r") as f:
+        cmp = "comparisons/" + list(f["comparisons"].keys())[0]
+    for ds in ("diff_q50", "diff_q95", "p_better"):
+        cases.append((f"rc_{ds}.h5", two, lambda f, ds=ds: replace(f, f"{cmp}/{ds}", np.zeros((1, 1)))))
+    for name, src, fn in cases:
+        p = tamper(tmp, src, name, fn)
+        r = phoenix("report", p, "-o", page, timeout=20)
+        check(r.returncode == 2 and one_line(r) and not os.path.exists(page),
+              f"report of {name}: exit 2 with one line (got {r.returncode}, {r.stderr!r})")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="phoenix-safety-") as tmp:
         inis = []
@@ -250,6 +274,7 @@ def main():
         check_resume(sub, inis[0])
         check_damaged(sub, good)
         check_tampered(sub, two)
+        check_report_tampered(sub, inis[0], two)
     if failures:
         print(f"t_output_safety.py: {len(failures)} failed")
         return 1
