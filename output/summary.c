@@ -61,7 +61,7 @@ static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx
 {
     hid_t mg = H5Gopen2(g, "metrics", H5P_DEFAULT);
     if (mg < 0)
-        return h5u_fail(e, path, "scenario %s: cannot open group metrics", s->name);
+        return h5u_damaged(e, path, "scenario %s: cannot open group metrics", s->name);
     int st = PHX_OK;
     s->unit = phx_calloc(s->nm ? s->nm : 1, sizeof *s->unit);
     s->more = phx_calloc(s->nm ? s->nm : 1, sizeof *s->more);
@@ -70,7 +70,7 @@ static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx
         char *dir = NULL;
         hid_t d = H5Dopen2(mg, s->metric[m], H5P_DEFAULT);
         if (d < 0) {
-            st = h5u_fail(e, path, "scenario %s: cannot open metrics/%s", s->name, s->metric[m]);
+            st = h5u_damaged(e, path, "scenario %s: cannot open metrics/%s", s->name, s->metric[m]);
             break;
         }
         st = h5u_read_attr_str(d, "units", &s->unit[m], path, e);
@@ -141,12 +141,12 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
     if (st == PHX_OK) {
         int ex = h5u_exists(g, "summary");
         if (ex <= 0)
-            st = ex < 0 ? h5u_fail(e, path, "scenario %s: cannot look up summary", name)
+            st = ex < 0 ? h5u_damaged(e, path, "scenario %s: cannot look up summary", name)
                         : phx_fail(e, PHX_EINPUT, path, 0, NULL, "scenario %s has no summary "
                                    "(the run did not finish)", name);
     }
     if (st == PHX_OK && (sg = H5Gopen2(g, "summary", H5P_DEFAULT)) < 0)
-        st = h5u_fail(e, path, "scenario %s: cannot open summary", name);
+        st = h5u_damaged(e, path, "scenario %s: cannot open summary", name);
     if (st == PHX_OK)
         st = sum_load_arrays(sg, path, s, e);
     if (st == PHX_OK && (int64_t)s->ny != (int64_t)s->year_last - s->year_first + 1)
@@ -351,7 +351,7 @@ static void sum_cmp_free(sum_cmp *c)
 static int sum_cmp_read(hid_t top, const char *cname, const char *path, sum_cmp *c, phx_err *e)
 {
     hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
-    int st = g < 0 ? h5u_fail(e, path, "cannot open /comparisons/%s", cname) : PHX_OK;
+    int st = g < 0 ? h5u_damaged(e, path, "cannot open /comparisons/%s", cname) : PHX_OK;
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "a", &c->an, path, e);
     if (st == PHX_OK)
@@ -447,7 +447,7 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
     hid_t top = H5Gopen2(file, "comparisons", H5P_DEFAULT);
     if (top < 0 || H5Gget_info(top, &info) < 0) {
         h5u_close(top);
-        return h5u_fail(e, path, "cannot open /comparisons");
+        return h5u_damaged(e, path, "cannot open /comparisons");
     }
     for (hsize_t i = 0; st == PHX_OK && i < info.nlinks; i++) {
         char cname[512];
@@ -455,7 +455,7 @@ static int sum_print_comparisons(hid_t file, const char *path, const sum_scenari
                                H5P_DEFAULT) < 0 &&
             H5Lget_name_by_idx(top, ".", H5_INDEX_NAME, H5_ITER_INC, i, cname, sizeof cname,
                                H5P_DEFAULT) < 0)
-            st = h5u_fail(e, path, "cannot list /comparisons");
+            st = h5u_damaged(e, path, "cannot list /comparisons");
         else
             st = sum_print_comparison(top, cname, path, all, n_all, f, out, e);
     }

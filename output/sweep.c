@@ -30,7 +30,7 @@ static int sweep_read_targets(hid_t file, const char *path, sweep_read *s, phx_e
     size_t tdims[3];
     snprintf(tpath, sizeof tpath, "scenarios/%s/summary", s->points[0]);
     hid_t tg = H5Gopen2(file, tpath, H5P_DEFAULT);
-    int st = tg < 0 ? h5u_fail(e, path, "cannot open /%s", tpath)
+    int st = tg < 0 ? h5u_damaged(e, path, "cannot open /%s", tpath)
                     : h5u_read_f64(tg, "target", 1, &s->target, tdims, path, e);
     if (st == PHX_OK)
         st = h5u_shape(path, "summary/target of the first point", 1, tdims, &s->nmet, e);

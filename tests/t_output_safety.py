@@ -180,6 +180,16 @@ def check_damaged(tmp, good):
         b[off:off + 4096] = bytes(4096)
         open(p, "wb").write(bytes(b))
         refused(p, f"4 KiB zeroed at {off} (within 20 s)")
+    hung = []                               # 4 KiB of zeros anywhere: a result or exit 2
+    for off in range(0, len(data), 8192):
+        b = bytearray(data)
+        b[off:off + 4096] = bytes(len(b[off:off + 4096]))
+        p = os.path.join(tmp, "zero.h5")
+        open(p, "wb").write(bytes(b))
+        r = phoenix("summary", p, timeout=20)
+        if r.returncode not in (0, 2):
+            hung.append((off, r.returncode, r.stderr.strip()))
+    check(hung == [], f"4 KiB zeroed at any offset: no hang, crash or runtime error: {hung[:3]}")
     for frac in (0.5, 0.1):
         p = os.path.join(tmp, "trunc.h5")
         open(p, "wb").write(data[:int(len(data) * frac)])
