@@ -30,6 +30,7 @@ typedef struct run_args {
     char **files;
     int n_files;
     const char *posterior;     /* --posterior FILE.h5: parameters from its /calibration */
+    int resume;                /* --resume: continue from FILE.tmp.resume */
 } run_args;
 
 /* What the options say together: files, --vary, --precision, the output. */
@@ -45,6 +46,9 @@ static int check_args(int is_sweep, run_args *a)
         return cli_usage_error("at most %s scenarios", "4096");
     if (a->precision > 0 && a->max_reps < a->batch)
         return cli_usage_error("--max-replications must be at least --batch%s", "");
+    if (a->resume && (is_sweep || a->n_files != 1 || a->precision > 0 || cluster_size() > 1))
+        return cli_usage_error("--resume continues a run of one scenario (no sweep, no "
+                               "--precision, no MPI)%s", "");
     return PHX_OK;
 }
 
@@ -55,7 +59,7 @@ static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
         CLI_SHARED_OPTIONS,
         { "precision", required_argument, NULL, 'P' }, { "batch", required_argument, NULL, 'B' },
         { "max-replications", required_argument, NULL, 'M' }, { "vary", required_argument, NULL, 'V' },
-        { "posterior", required_argument, NULL, 'Q' },
+        { "posterior", required_argument, NULL, 'Q' }, { "resume", no_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 }
     };
     memset(a, 0, sizeof *a);
@@ -88,6 +92,9 @@ static int parse_args(int argc, char **argv, int is_sweep, run_args *a)
             }
             break;
         case 'Q': a->posterior = optarg; break;
+        case 'R':
+            a->resume = 1;
+            break;
         case 'V':
             if (!is_sweep)
                 return cli_usage_error("--vary belongs to phoenix sweep%s", "");
@@ -167,12 +174,19 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
         st = posterior_design_alloc(&pd, post, sc[i], ro.sampler, (size_t)sc[i]->replications, e);
     ro.design = posterior_design_get(pd);
     rec[i] = i == 0 ? run_record_of(sc[i]) : (run_record){ rec[0].replications, RUN_STOP_PAIRED, 0, 0, 0 };
-    if (st == PHX_OK && w != NULL)
+    int resumed = w != NULL && h5_writer_in_scenario(w);   /* --resume: begun, rows 0..first-1 */
+    size_t first = resumed ? h5_writer_rows(w) : 0;
+    if (st == PHX_OK && w != NULL && !resumed)
         st = h5_writer_begin_scenario(w, sc[i], by_precision ? (size_t)a->batch : rec[i].replications, e);
-    if (st == PHX_OK && w != NULL)
+    if (st == PHX_OK && w != NULL && !resumed)
         st = h5_writer_provenance(w, sc[i]->model, shared, e);
-    if (st == PHX_OK && w != NULL && post != NULL)
+    if (st == PHX_OK && w != NULL && !resumed && post != NULL)
         st = h5_writer_scenario_attr_str(w, "posterior", post->source, e);
+    if (st == PHX_OK && w != NULL && !resumed && n == 1 && !by_precision && cluster_size() == 1)
+        st = h5_writer_checkpoints(w, e);
+    if (st == PHX_OK && resumed && !a->o.quiet)
+        fprintf(stderr, "phoenix: resuming %s after replication %zu of %zu\n", sc[i]->name, first,
+                rec[i].replications);
     st = cluster_agree(st, e);
     run_sink sink = h5_writer_sink(w);
     if (st == PHX_OK && by_precision) {
@@ -183,7 +197,7 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
                     rec[0].precision_reached ? "precision reached" : "precision NOT reached",
                     rec[0].replications, a->precision);
     } else if (st == PHX_OK) {
-        st = cluster_run(sc[i], shared, 0, rec[i].replications, &ro, &sink, e);
+        st = cluster_run(sc[i], shared, first, rec[i].replications - first, &ro, &sink, e);
     }
     if (st == PHX_OK)
         cli_clock_add(clk, sc[i], shared, rec[i].replications);
@@ -248,6 +262,16 @@ static void guard_temp_file(const char *tmp)
     signal(SIGHUP, on_signal);
 }
 
+/* A checkpoint of an interrupted run of this output is there: say that --resume continues it. */
+static void note_checkpoint(const char *out)
+{
+    char *ckpt = h5_checkpoint_name(out);
+    if (cli_file_exists(ckpt))
+        fprintf(stderr, "phoenix: note: %s holds an interrupted run of %s: `phoenix run ... "
+                "--resume` continues it (this run replaces it)\n", ckpt, out);
+    free(ckpt);
+}
+
 static int run_and_write(scenario **sc, size_t n, const run_args *a, const char *command_line,
                          const sweep_grid *grid)
 {
@@ -258,8 +282,13 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     posterior *post = NULL;
     if (st == PHX_OK && a->posterior != NULL)
         st = calibration_posterior_load(a->posterior, &post, &e);
-    if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
+    size_t done = 0;
+    if (st == PHX_OK && cluster_rank() == 0 && a->resume)
+        st = h5_writer_resume(&w, a->o.out, a->o.force, sc[0], &done, &e);
+    else if (st == PHX_OK && cluster_rank() == 0) {  /* under MPI rank 0 writes (docs/output.md) */
+        note_checkpoint(a->o.out);
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
+    }
     if (st == PHX_OK && w != NULL)
         guard_temp_file(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);

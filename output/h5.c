@@ -264,27 +264,9 @@ int h5_writer_open(h5_writer **out, const char *path, int force, const char *com
     int st = outfile_open(&of, path, force, e);   /* the rules of every output file */
     if (st != PHX_OK)
         return st;
-    h5_writer *w = phx_calloc(1, sizeof *w);
-    w->out = of;
-    w->path = of.path;
-    w->tmp = of.tmp;
-    w->file = w->scenarios = w->sc_group = w->params = -1;
-    for (size_t i = 0; i < H5W_REP_SCALES; i++)
-        w->rep[i] = -1;
-    /* SEMI: H5Fclose fails if an object is still open, so a leak shows up as an error. */
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    /* The metadata cache (chunk indexes) would grow with the number of chunks, i.e. with the
-     * replications, up to HDF5's default of 32 MiB: a fixed 2 MiB keeps memory flat. */
-    H5AC_cache_config_t mdc = { .version = H5AC__CURR_CACHE_CONFIG_VERSION };
-    if (fapl >= 0 && H5Pget_mdc_config(fapl, &mdc) >= 0) {
-        mdc.set_initial_size = 1;
-        mdc.initial_size = 2u << 20;
-        mdc.max_size = 2u << 20;
-        mdc.min_size = 1u << 20;
-        if (H5Pset_mdc_config(fapl, &mdc) < 0)
-            mdc.version = 0;
-    }
-    if (fapl >= 0 && mdc.version != 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) >= 0)
+    h5_writer *w = h5w_alloc(&of);
+    hid_t fapl = h5w_fapl();
+    if (fapl >= 0)
         w->file = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     h5u_close(fapl);
     if (w->file < 0)
@@ -525,6 +507,8 @@ int h5_writer_end_scenario(h5_writer *w, phx_err *e)
         return h5w_broken(w, phx_fail(e, PHX_ERUN, w->path, 0, NULL,
                                       "scenario %s: %zu rows written for replications 0..%zu",
                                       w->sc->name, w->n_written, w->n_rows - 1));
+    if (H5Aexists(w->sc_group, "resume_rows") > 0 && H5Adelete(w->sc_group, "resume_rows") < 0)
+        return h5w_broken(w, h5u_fail(e, w->path, "cannot finish the checkpointed scenario"));
     int st = h5u_attr_i64(w->sc_group, "n_replications", (int64_t)w->n_written, w->path, e);
     if (st == PHX_OK)
         st = h5w_summary(w, e);
@@ -563,6 +547,7 @@ int h5_writer_commit(h5_writer *w, phx_err *e)
         h5_writer_abort(w);
         return st;
     }
+    h5w_checkpoint_drop(w);                    /* the result is there: no resuming it */
     free(w);
     return PHX_OK;
 }
@@ -588,6 +573,9 @@ void h5_writer_abort(h5_writer *w)
         h5u_close(w->file);
     }
     outfile_abort(&w->out);
+    if (w->ckpt_fd >= 0)                       /* the checkpoint stays for --resume */
+        close(w->ckpt_fd);
+    free(w->ckpt);
     free(w);
 }
 

@@ -70,6 +70,24 @@ int h5_writer_sweep(h5_writer *w, scenario *const *points, size_t n_points, cons
  * metric with a target (every metric when none has one). */
 int h5_sweep_print(const char *path, const char *format, FILE *out, phx_err *e);
 
+/* Checkpoints and --resume (output/h5resume.c; docs/output.md "Checkpoints and --resume").
+ * h5_writer_checkpoints: from now on, every H5W_CKPT_BLOCKS blocks or 30 s, the complete blocks
+ * so far are saved as "<path>.tmp.resume" (a consistent copy of the file, fsync'd, renamed into
+ * place), deleted on commit. For a run of one scenario on one process, after begin_scenario.
+ * h5_writer_resume: a writer continuing the run saved in that checkpoint, refused (PHX_EINPUT,
+ * with the reason) unless it was left by a process that is gone and holds the unfinished
+ * scenario `sc` itself (same name, model and SHA-256 of the resolved scenario); *done is the
+ * number of replications it holds (0..done-1): run the rest into the writer's sink, then end
+ * the scenario and commit as usual. */
+int h5_writer_checkpoints(h5_writer *w, phx_err *e);
+int h5_writer_resume(h5_writer **w, const char *path, int force, const scenario *sc,
+                     size_t *done, phx_err *e);
+/* "<path>.tmp.resume" (caller frees). */
+char *h5_checkpoint_name(const char *path);
+/* Rows written so far to the open scenario (0 when none is open); is a scenario open? */
+size_t h5_writer_rows(const h5_writer *w);
+int h5_writer_in_scenario(const h5_writer *w);
+
 /* Close the file and rename it to its final name. Frees w. */
 int h5_writer_commit(h5_writer *w, phx_err *e);
 /* Close and delete the temporary file (after an error). Frees w. h5_writer_abort(NULL) is a no-op. */

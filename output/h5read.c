@@ -16,11 +16,11 @@ int h5_read_metric(const char *path, const char *scenario_name, const char *metr
     if (st == PHX_OK)
         st = h5u_open_scenario(f, path, scenario_name, &g, e);
     if (st == PHX_OK && (mg = H5Gopen2(g, "metrics", H5P_DEFAULT)) < 0)
-        st = h5u_fail(e, path, "scenario %s: cannot open group metrics", scenario_name);
+        st = h5u_damaged(e, path, "scenario %s: cannot open group metrics", scenario_name);
     if (st == PHX_OK) {
         int ex = strchr(metric, '/') == NULL && metric[0] != '\0' ? h5u_exists(mg, metric) : 0;
         if (ex < 0)
-            st = h5u_fail(e, path, "scenario %s: cannot look up metric %s", scenario_name, metric);
+            st = h5u_damaged(e, path, "scenario %s: cannot look up metric %s", scenario_name, metric);
         else if (ex == 0 || strcmp(metric, "year") == 0 || strcmp(metric, "replication") == 0)
             st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "scenario %s has no metric '%s'",
                           scenario_name, metric);
@@ -48,12 +48,12 @@ int h5_read_array(const char *path, const char *dataset, double **values, size_t
     if (st == PHX_OK) {
         htri_t ok = H5LTpath_valid(f, dataset, 1);
         if (ok < 0)
-            st = h5u_fail(e, path, "cannot look up %s", dataset);
+            st = h5u_damaged(e, path, "cannot look up %s", dataset);
         else if (ok == 0)
             st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "no dataset %s", dataset);
     }
     if (st == PHX_OK && ((d = H5Dopen2(f, dataset, H5P_DEFAULT)) < 0 || (sp = H5Dget_space(d)) < 0))
-        st = h5u_fail(e, path, "cannot open dataset %s", dataset);
+        st = h5u_damaged(e, path, "cannot open dataset %s", dataset);
     int r = st == PHX_OK ? H5Sget_simple_extent_ndims(sp) : 0;
     if (st == PHX_OK && (r < 1 || r > 3 || H5Sget_simple_extent_dims(sp, hd, NULL) < 0))
         st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "%s: not an array of rank 1 to 3", dataset);
@@ -65,7 +65,7 @@ int h5_read_array(const char *path, const char *dataset, double **values, size_t
         if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *values) < 0) {
             free(*values);
             *values = NULL;
-            st = h5u_fail(e, path, "cannot read %s as numbers", dataset);
+            st = h5u_damaged(e, path, "cannot read %s as numbers", dataset);
         } else {
             *rank = r;
         }

@@ -116,6 +116,7 @@ static int h5w_sink_block(void *ctx, const scenario *sc, const run_block *b, phx
         w->n_written += b->n;
         if (b->first + b->n > w->n_rows)
             w->n_rows = b->first + b->n;
+        st = h5w_checkpoint_due(w, e);
     }
     return h5w_broken(w, st);
 }

@@ -58,9 +58,31 @@ int h5u_fail(phx_err *e, const char *file, const char *fmt, ...)
             *o++ = ch;
     }
     *o = '\0';
+    /* A failed system call (disk full, file too large): only its own message, not HDF5's
+     * report of buffers and offsets. */
+    const char *sys = strstr(h5msg, "error message = '");
+    if (sys != NULL) {
+        sys += strlen("error message = '");
+        const char *end = strchr(sys, '\'');
+        return phx_fail(e, PHX_ERUN, file, 0, NULL, "%s: %.*s", what,
+                        (int)(end != NULL ? end - sys : (ptrdiff_t)strlen(sys)), sys);
+    }
     if (h5msg[0] != '\0')
         return phx_fail(e, PHX_ERUN, file, 0, NULL, "%s (HDF5: %s)", what, h5msg);
     return phx_fail(e, PHX_ERUN, file, 0, NULL, "%s", what);
+}
+
+int h5u_damaged(phx_err *e, const char *file, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    h5u_fail(e, file, "%s", what);
+    if (e != NULL)
+        e->status = PHX_EINPUT;
+    return PHX_EINPUT;
 }
 
 /* Close an id of any kind; the HDF5 status. */
@@ -184,11 +206,11 @@ static int h5u_attr_open(hid_t loc, const char *name, hid_t *a, const char *file
     htri_t ex = H5Aexists(loc, name);
     *a = -1;
     if (ex < 0)
-        return h5u_fail(e, file, "cannot look for attribute %s", name);
+        return h5u_damaged(e, file, "cannot look for attribute %s", name);
     if (ex == 0)
         return phx_fail(e, PHX_EINPUT, file, 0, NULL, "attribute %s missing", name);
     if ((*a = H5Aopen(loc, name, H5P_DEFAULT)) < 0)
-        return h5u_fail(e, file, "cannot open attribute %s", name);
+        return h5u_damaged(e, file, "cannot open attribute %s", name);
     return PHX_OK;
 }
 
@@ -202,7 +224,7 @@ int h5u_read_attr_str(hid_t loc, const char *name, char **out, const char *file,
     ft = H5Aget_type(a);
     htri_t vlen = ft < 0 ? -1 : H5Tis_variable_str(ft);
     if (vlen < 0 || H5Tget_class(ft) != H5T_STRING) {
-        st = vlen < 0 ? h5u_fail(e, file, "cannot read attribute %s", name)
+        st = vlen < 0 ? h5u_damaged(e, file, "cannot read attribute %s", name)
                       : phx_fail(e, PHX_EINPUT, file, 0, NULL, "attribute %s is not a string", name);
         goto done;
     }
@@ -210,7 +232,7 @@ int h5u_read_attr_str(hid_t loc, const char *name, char **out, const char *file,
         char *s = NULL;
         mt = h5u_vlen_str_type();
         if (mt < 0 || H5Aread(a, mt, &s) < 0) {
-            st = h5u_fail(e, file, "cannot read attribute %s", name);
+            st = h5u_damaged(e, file, "cannot read attribute %s", name);
             goto done;
         }
         *out = phx_strdup(s != NULL ? s : "");
@@ -222,7 +244,7 @@ int h5u_read_attr_str(hid_t loc, const char *name, char **out, const char *file,
         if (mt < 0 || H5Tset_strpad(mt, H5T_STR_NULLTERM) < 0 || H5Tset_size(mt, n + 1) < 0 ||
             H5Aread(a, mt, s) < 0) {
             free(s);
-            st = h5u_fail(e, file, "cannot read attribute %s", name);
+            st = h5u_damaged(e, file, "cannot read attribute %s", name);
             goto done;
         }
         *out = s;
@@ -245,12 +267,12 @@ static int h5u_read_attr_num(hid_t loc, const char *name, hid_t mtype, void *out
     sp = H5Aget_space(a);
     hssize_t np = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
     if (np < 0) {
-        st = h5u_fail(e, file, "cannot read attribute %s", name);
+        st = h5u_damaged(e, file, "cannot read attribute %s", name);
     } else if ((size_t)np != n) {
         st = phx_fail(e, PHX_EINPUT, file, 0, NULL, "attribute %s: %lld values, expected %zu", name,
                       (long long)np, n);
     } else if (H5Aread(a, mtype, out) < 0) {
-        st = h5u_fail(e, file, "cannot read attribute %s", name);
+        st = h5u_damaged(e, file, "cannot read attribute %s", name);
     }
     h5u_close(sp);
     h5u_close(a);
@@ -293,7 +315,7 @@ int h5u_read_strs(hid_t loc, const char *name, char ***out, size_t *n, const cha
     *n = 0;
     d = H5Dopen2(loc, name, H5P_DEFAULT);
     if (d < 0 || (sp = H5Dget_space(d)) < 0 || (mt = h5u_vlen_str_type()) < 0) {
-        st = h5u_fail(e, file, "cannot open dataset %s", name);
+        st = h5u_damaged(e, file, "cannot open dataset %s", name);
         goto done;
     }
     if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &dim, NULL) < 0) {
@@ -302,7 +324,7 @@ int h5u_read_strs(hid_t loc, const char *name, char ***out, size_t *n, const cha
     }
     raw = phx_calloc(dim ? dim : 1, sizeof *raw);
     if (dim > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
-        st = h5u_fail(e, file, "cannot read dataset %s", name);
+        st = h5u_damaged(e, file, "cannot read dataset %s", name);
         goto done;
     }
     *out = phx_calloc(dim ? dim : 1, sizeof **out);
@@ -328,7 +350,7 @@ int h5u_read_f64(hid_t loc, const char *name, int rank, double **out, size_t *di
     *out = NULL;
     d = H5Dopen2(loc, name, H5P_DEFAULT);
     if (d < 0 || (sp = H5Dget_space(d)) < 0) {
-        st = h5u_fail(e, file, "cannot open dataset %s", name);
+        st = h5u_damaged(e, file, "cannot open dataset %s", name);
         goto done;
     }
     if (rank > 3 || H5Sget_simple_extent_ndims(sp) != rank || H5Sget_simple_extent_dims(sp, hd, NULL) < 0) {
@@ -344,10 +366,51 @@ int h5u_read_f64(hid_t loc, const char *name, int rank, double **out, size_t *di
     if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
         free(*out);
         *out = NULL;
-        st = h5u_fail(e, file, "cannot read dataset %s", name);
+        st = h5u_damaged(e, file, "cannot read dataset %s", name);
     }
 done:
     h5u_close(sp);
+    h5u_close(d);
+    return st;
+}
+
+int h5u_shape(const char *file, const char *what, int rank, const size_t *got,
+              const size_t *want, phx_err *e)
+{
+    int same = 1;
+    for (int k = 0; k < rank; k++)
+        same &= got[k] == want[k];
+    if (same)
+        return PHX_OK;
+    char g[96] = "", w[96] = "";
+    for (int k = 0, ug = 0, uw = 0; k < rank; k++) {
+        ug += snprintf(g + ug, sizeof g - (size_t)ug, "%s%zu", k ? " x " : "", got[k]);
+        uw += snprintf(w + uw, sizeof w - (size_t)uw, "%s%zu", k ? " x " : "", want[k]);
+    }
+    return phx_fail(e, PHX_EINPUT, file, 0, NULL, "%s: shape %s, the file's scales say %s", what,
+                    g, w);
+}
+
+int h5u_read_vlen_strs(hid_t loc, const char *name, size_t n, char **out, const char *file,
+                       phx_err *e)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT), t = h5u_vlen_str_type(), sp = -1;
+    hssize_t np = d >= 0 && (sp = H5Dget_space(d)) >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    htri_t vlen = -1;
+    hid_t ft = d >= 0 ? H5Dget_type(d) : -1;
+    if (ft >= 0)
+        vlen = H5Tis_variable_str(ft);
+    int st = PHX_OK;
+    if (d < 0 || t < 0 || np < 0 || vlen < 0)
+        st = h5u_damaged(e, file, "cannot read %s", name);
+    else if ((size_t)np != n || !vlen)
+        st = phx_fail(e, PHX_EINPUT, file, 0, NULL, "%s: %lld strings, the file's scales say %zu",
+                      name, (long long)np, n);
+    else if (n > 0 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+        st = h5u_damaged(e, file, "cannot read %s", name);
+    h5u_close(ft);
+    h5u_close(sp);
+    h5u_close(t);
     h5u_close(d);
     return st;
 }
@@ -365,17 +428,24 @@ int h5u_open_results(const char *path, hid_t *file, phx_err *e)
     h5u_quiet();
     if (stat(path, &sb) != 0)
         return phx_fail(e, PHX_EINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return phx_fail(e, PHX_EINPUT, path, 0, NULL, "is a directory, not a results file");
     htri_t is = H5Fis_hdf5(path);
     if (is <= 0) {
         H5Eclear2(H5E_DEFAULT);
         return phx_fail(e, PHX_EINPUT, path, 0, NULL, "not an HDF5 file");
     }
+    int st = h5u_check_heaps(path, e);   /* before libhdf5 can loop on a damaged heap */
+    if (st != PHX_OK)
+        return st;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return h5u_fail(e, path, "cannot open");
+    if (f < 0) {                         /* an HDF5 signature but no readable file: truncated */
+        H5Eclear2(H5E_DEFAULT);
+        return phx_fail(e, PHX_EINPUT, path, 0, NULL,
+                        "damaged or truncated HDF5 file (not completely written?)");
+    }
     char *type = NULL;
     int32_t version[2] = { 0, 0 };
-    int st = PHX_OK;
     if (H5Aexists(f, "filetype") <= 0 || h5u_read_attr_str(f, "filetype", &type, path, NULL) ||
         strcmp(type, "phoenix-results") != 0)
         st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "not a phoenix results file (no filetype "
@@ -441,6 +511,9 @@ int h5u_scenario_names(hid_t file, const char *path, char ***names, size_t *n, p
         h5u_strs_free(nm.v, nm.n);
         return h5u_fail(e, path, "cannot list /scenarios");
     }
+    if (nm.n == 0)
+        return phx_fail(e, PHX_EINPUT, path, 0, NULL, "no scenarios in /scenarios (an empty "
+                        "results file)");
     *names = nm.v;
     *n = nm.n;
     return PHX_OK;
@@ -474,6 +547,6 @@ int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *gro
     *group = H5Gopen2(sg, name, H5P_DEFAULT);
     h5u_close(sg);
     if (*group < 0)
-        return h5u_fail(e, path, "cannot open scenario %s", name);
+        return h5u_damaged(e, path, "cannot open scenario %s", name);
     return PHX_OK;
 }

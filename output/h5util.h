@@ -19,6 +19,11 @@ void h5u_quiet(void);
 int h5u_fail(phx_err *e, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The same for a results file being read: what cannot be read of it is damaged input, so the
+ * status is PHX_EINPUT (exit 2), as for a file that is not a results file at all. */
+int h5u_damaged(phx_err *e, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Close an id of any kind if it is valid (>= 0), ignoring errors and keeping the pending
  * error stack (for h5u_fail after the cleanup). For cleanup paths. */
 void h5u_close(hid_t id);
@@ -65,6 +70,10 @@ int h5u_read_f64(hid_t loc, const char *name, int rank, double **out, size_t *di
  * another kind of file or another major version is PHX_EINPUT. */
 int h5u_open_results(const char *path, hid_t *file, phx_err *e);
 
+/* h5heap.c: walk every global heap collection of file `path` as libhdf5 would; one on which
+ * libhdf5 would loop forever (a damaged file) is PHX_EINPUT. Called by h5u_open_results. */
+int h5u_check_heaps(const char *path, phx_err *e);
+
 /* Open group "scenarios/<name>" of an open results file; a missing one is PHX_EINPUT naming
  * the scenarios the file holds. */
 int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *group, phx_err *e);
@@ -72,6 +81,15 @@ int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *gro
 /* Names of the scenarios in /scenarios, in the order they were written (name order for files
  * without creation order). Free with h5u_strs_free. */
 int h5u_scenario_names(hid_t file, const char *path, char ***names, size_t *n, phx_err *e);
+
+/* Is an array's shape got[0..rank-1] the one its scales give, want[]? PHX_OK, or PHX_EINPUT
+ * naming `what` and both shapes. For readers: check before indexing anything read. */
+int h5u_shape(const char *file, const char *what, int rank, const size_t *got,
+              const size_t *want, phx_err *e);
+/* Read dataset `name`, which must hold exactly n variable-length strings, into out[0..n-1]
+ * (each to be freed with H5free_memory); another count or type is PHX_EINPUT, nothing read. */
+int h5u_read_vlen_strs(hid_t loc, const char *name, size_t n, char **out, const char *file,
+                       phx_err *e);
 
 /* Does link `name` exist in `loc` (one path component)? 1 yes, 0 no, negative on error. */
 int h5u_exists(hid_t loc, const char *name);

@@ -30,7 +30,27 @@ struct h5_writer {
     size_t n_rows;              /* rows the datasets hold: replications 0..n_rows-1 */
     size_t row;                 /* first row of the block being written (its first replication) */
     hsize_t chunk;              /* rows per chunk */
+
+    /* Checkpoints (h5resume.c): "<path>.tmp.resume", a consistent copy of the file holding the
+     * complete blocks so far, refreshed every H5W_CKPT_BLOCKS blocks or H5W_CKPT_SECONDS. */
+    int checkpoint;             /* 0: none (sets of scenarios, precision control, MPI) */
+    char *ckpt;                 /* its name */
+    int ckpt_fd;                /* open with a shared lock while this writer lives; -1 none */
+    size_t ckpt_blocks;         /* blocks since the last checkpoint */
+    double ckpt_time;           /* when it was taken (monotonic seconds) */
+    double ckpt_cost;           /* how long it took (seconds) */
 };
+
+#define H5W_CKPT_BLOCKS 64
+#define H5W_CKPT_SECONDS 30.0
+
+/* h5.c: a writer for `of`'s temporary file (taken over), nothing open; file access properties. */
+h5_writer *h5w_alloc(const phx_outfile *of);
+hid_t h5w_fapl(void);
+/* h5resume.c: after a block, take a checkpoint when one is due. */
+int h5w_checkpoint_due(h5_writer *w, phx_err *e);
+/* h5resume.c: delete the checkpoint (after commit or abort) and free its name. */
+void h5w_checkpoint_drop(h5_writer *w);
 
 /* A scale of names (variable-length UTF-8) `name` in `loc`; NULL names are written as "". */
 /* h5texts.c: the attribute `question` of scenario group `g` (when its file has one), and the

@@ -3,12 +3,12 @@
  * page or image; an existing file is kept unless --force). */
 #include "rpt.h"
 #include "rpt_page.h"
+#include "../engine/outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 const char plot_charts[] =
     "  fan              a metric's fan over the years (5-95%, 25-75%, median, target)  --metric --scenario\n"
@@ -42,61 +42,37 @@ int rpt_lang_parse(const char *s, rpt_lang *lang, phx_err *e)
 
 /* ---- writing ---------------------------------------------------------------------------------- */
 
-/* Open a temporary file next to `out` (0666 less the umask); *tmp is its name (caller frees). */
-static FILE *open_temp(const char *out, int force, char **tmp, phx_err *e)
+/* Open a temporary file for `out` by the rules of every output file (engine/outfile.h). */
+static FILE *open_temp(const char *out, int force, phx_outfile *o, phx_err *e)
 {
-    struct stat sb;
-    if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        phx_fail(e, PHX_EINPUT, out, 0, NULL, "is a directory");
+    if (outfile_open(o, out, force, e) != PHX_OK)
         return NULL;
-    }
-    if (!force && stat(out, &sb) == 0) {
-        phx_fail(e, PHX_EINPUT, out, 0, NULL, "exists; use --force to overwrite");
-        return NULL;
-    }
-    size_t n = strlen(out) + 16;
-    *tmp = phx_malloc(n);
-    snprintf(*tmp, n, "%s.tmp.XXXXXX", out);
-    int fd = mkstemp(*tmp);
-    mode_t um = umask(0);
-    umask(um);
-    FILE *f = fd >= 0 && fchmod(fd, 0666 & ~um) == 0 ? fdopen(fd, "wb") : NULL;
+    FILE *f = fopen(o->tmp, "wb");
     if (f == NULL) {
         phx_fail(e, PHX_ERUN, out, 0, NULL, "cannot create a temporary file: %s", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(*tmp);
-        }
-        free(*tmp);
-        *tmp = NULL;
+        outfile_abort(o);
     }
     return f;
 }
 
-/* Move the finished temporary file to `out`: without force, refuse a file that appeared. */
-static int commit_temp(char *tmp, const char *out, int force, int st, phx_err *e)
+/* Give the finished temporary file its name (or delete it after an error). */
+static int commit_temp(phx_outfile *o, const char *out, int st, phx_err *e)
 {
     struct stat sb;
-    if (st == PHX_OK && (stat(tmp, &sb) != 0 || sb.st_size == 0))
+    if (st == PHX_OK && (stat(o->tmp, &sb) != 0 || sb.st_size == 0))
         st = phx_fail(e, PHX_ERUN, out, 0, NULL, "nothing was written");
-    if (st == PHX_OK && !force) {
-        if (link(tmp, out) != 0)
-            st = errno == EEXIST ? phx_fail(e, PHX_EINPUT, out, 0, NULL, "exists; use --force to overwrite")
-                                 : rename(tmp, out) == 0 ? PHX_OK
-                                 : phx_fail(e, PHX_ERUN, out, 0, NULL, "cannot write: %s", strerror(errno));
-    } else if (st == PHX_OK && rename(tmp, out) != 0) {
-        st = phx_fail(e, PHX_ERUN, out, 0, NULL, "cannot write: %s", strerror(errno));
+    if (st != PHX_OK) {
+        outfile_abort(o);
+        return st;
     }
-    unlink(tmp);
-    free(tmp);
-    return st;
+    return outfile_commit(o, e);
 }
 
 int report_write(const char *h5path, const char *out, rpt_lang lang, int force, phx_err *e)
 {
     rpt_file f;
     rpt_buf page = { 0 };
-    char *tmp = NULL;
+    phx_outfile tmp = { 0 };
     int st = rpt_read(h5path, &f, e);
     if (st == PHX_OK)
         st = report_page(&f, lang, &page, e);
@@ -108,7 +84,7 @@ int report_write(const char *h5path, const char *out, rpt_lang lang, int force, 
             st = phx_fail(e, PHX_ERUN, out, 0, NULL, "cannot write: %s", strerror(errno));
         if (fclose(fp) != 0 && st == PHX_OK)
             st = phx_fail(e, PHX_ERUN, out, 0, NULL, "cannot write: %s", strerror(errno));
-        st = commit_temp(tmp, out, force, st, e);
+        st = commit_temp(&tmp, out, st, e);
     }
     rpt_buf_free(&page);
     rpt_free(&f);
@@ -118,7 +94,8 @@ int report_write(const char *h5path, const char *out, rpt_lang lang, int force, 
 int rpt_draw_file(const char *device, int w, int h, rpt_lang lang, plot_fn fn, const plot_arg *a,
                   const char *out, int force, phx_err *e)
 {
-    char *tmp = NULL, *svg = NULL;
+    char *svg = NULL;
+    phx_outfile tmp = { 0 };
     FILE *fp = open_temp(out, force, &tmp, e);
     if (fp == NULL)
         return e->status;
@@ -133,5 +110,5 @@ int rpt_draw_file(const char *device, int w, int h, rpt_lang lang, plot_fn fn, c
     } else {
         st = plot_render(device, w, h, lang, fn, a, NULL, fp, e);   /* PLplot closes fp */
     }
-    return commit_temp(tmp, out, force, st, e);
+    return commit_temp(&tmp, out, st, e);
 }

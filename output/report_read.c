@@ -67,13 +67,13 @@ static int read_metric_attrs(hid_t g, const char *path, rpt_scenario *s, phx_err
 {
     hid_t mg = H5Gopen2(g, "metrics", H5P_DEFAULT);
     if (mg < 0)
-        return h5u_fail(e, path, "scenario %s: cannot open group metrics", s->name);
+        return h5u_damaged(e, path, "scenario %s: cannot open group metrics", s->name);
     int st = PHX_OK;
     for (size_t m = 0; st == PHX_OK && m < s->nm; m++) {
         rpt_metric *d = &s->metric[m];
         hid_t ds = H5Dopen2(mg, d->name, H5P_DEFAULT);
         if (ds < 0) {
-            st = h5u_fail(e, path, "scenario %s: cannot open metrics/%s", s->name, d->name);
+            st = h5u_damaged(e, path, "scenario %s: cannot open metrics/%s", s->name, d->name);
             break;
         }
         char *dir = opt_str(ds, "direction");
@@ -154,7 +154,7 @@ static int read_group_metric(hid_t gg, const char *path, rpt_scenario *s, size_t
     int st = PHX_OK;
     if (sp < 0 || H5Sget_simple_extent_ndims(sp) != 3 || H5Sget_simple_extent_dims(sp, dims, NULL) < 0
         || dims[1] != s->ny || dims[2] != s->ng)
-        st = h5u_fail(e, path, "scenario %s: %ss/%s is not [replication x year x %s]", s->name,
+        st = h5u_damaged(e, path, "scenario %s: %ss/%s is not [replication x year x %s]", s->name,
                       s->group_dim, name, s->group_dim);
     size_t n = st == PHX_OK ? (size_t)dims[0] : 0;
     double *v = phx_malloc((n ? n : 1) * s->ng * sizeof *v), *x = phx_malloc((n ? n : 1) * sizeof *x);
@@ -163,7 +163,7 @@ static int read_group_metric(hid_t gg, const char *path, rpt_scenario *s, size_t
         ((ms = H5Screate_simple(3, count, NULL)) < 0 ||
          H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
          H5Dread(d, H5T_NATIVE_DOUBLE, ms, sp, H5P_DEFAULT, v) < 0))
-        st = h5u_fail(e, path, "scenario %s: cannot read %ss/%s", s->name, s->group_dim, name);
+        st = h5u_damaged(e, path, "scenario %s: cannot read %ss/%s", s->name, s->group_dim, name);
     for (size_t g = 0; st == PHX_OK && g < s->ng; g++)
         column_q(v, n, s->ng, g, x, s->gq + (k * s->ng + g) * 3);
     free(v);
@@ -196,7 +196,7 @@ static int read_districts(hid_t g, const char *path, rpt_scenario *s, phx_err *e
 {
     hsize_t idx = 0;
     if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, find_group_dim, &s->group_dim) < 0)
-        return h5u_fail(e, path, "scenario %s: cannot list its groups", s->name);
+        return h5u_damaged(e, path, "scenario %s: cannot list its groups", s->name);
     if (s->group_dim == NULL)
         return PHX_OK;
     char gname[300];
@@ -204,7 +204,7 @@ static int read_districts(hid_t g, const char *path, rpt_scenario *s, phx_err *e
     int st = h5u_read_strs(g, s->group_dim, &s->group, &s->ng, path, e);
     hid_t gg = st == PHX_OK ? H5Gopen2(g, gname, H5P_DEFAULT) : -1;
     if (st == PHX_OK && gg < 0)
-        st = h5u_fail(e, path, "scenario %s: cannot open %s", s->name, gname);
+        st = h5u_damaged(e, path, "scenario %s: cannot open %s", s->name, gname);
     s->gm = phx_calloc(s->nm ? s->nm : 1, sizeof *s->gm);
     for (size_t m = 0; st == PHX_OK && m < s->nm; m++)
         if (h5u_exists(gg, s->metric[m].name) > 0)
@@ -254,7 +254,7 @@ static int read_root(hid_t file, rpt_file *f, phx_err *e)
     f->created = opt_str(file, "created_utc");
     if (H5Aexists(file, "seed") > 0 &&
         H5LTget_attribute(file, "/", "seed", H5T_NATIVE_UINT64, &f->seed) < 0)
-        return h5u_fail(e, f->path, "cannot read attribute seed");
+        return h5u_damaged(e, f->path, "cannot read attribute seed");
     return PHX_OK;
 }
 

@@ -51,15 +51,19 @@ static int read_comparison(hid_t top, const char *path, const char *name, rpt_fi
     hid_t g = H5Gopen2(top, name, H5P_DEFAULT);
     size_t d[2] = { 0, 0 };
     c->name = phx_strdup(name);
-    int st = g < 0 ? h5u_fail(e, path, "cannot open /comparisons/%s", name) : PHX_OK;
+    int st = g < 0 ? h5u_damaged(e, path, "cannot open /comparisons/%s", name) : PHX_OK;
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "a", &c->a, path, e);
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "b", &c->b, path, e);
     double **arr[] = { &c->q05, &c->q50, &c->q95, &c->p_better };
     static const char *const an[] = { "diff_q05", "diff_q50", "diff_q95", "p_better" };
-    for (int k = 0; st == PHX_OK && k < 4; k++)
-        st = h5u_read_f64(g, an[k], 2, arr[k], d, path, e);
+    size_t d0[2] = { 0, 0 };
+    for (int k = 0; st == PHX_OK && k < 4; k++) {
+        st = h5u_read_f64(g, an[k], 2, arr[k], k == 0 ? d : d0, path, e);
+        if (st == PHX_OK && k > 0)              /* every array has diff_q05's shape */
+            st = h5u_shape(path, an[k], 2, d0, d, e);
+    }
     char **metric = NULL;
     size_t nmet = 0;
     if (st == PHX_OK)
@@ -115,7 +119,7 @@ static int read_comparisons(hid_t file, rpt_file *f, phx_err *e)
     if (top < 0 || list_links(top, &names) < 0) {
         h5u_close(top);
         rpt_buf_free(&names);
-        return h5u_fail(e, f->path, "cannot list /comparisons");
+        return h5u_damaged(e, f->path, "cannot list /comparisons");
     }
     int st = PHX_OK;
     for (size_t o = 0; o < names.len; o += strlen(names.s + o) + 1)
@@ -138,19 +142,22 @@ static int read_sweep(hid_t file, rpt_file *f, phx_err *e)
     rpt_sweep *w = f->sweep = phx_calloc(1, sizeof *w);
     hid_t g = H5Gopen2(file, "sweep", H5P_DEFAULT);
     size_t d[2];
-    int st = g < 0 ? h5u_fail(e, f->path, "cannot open /sweep") : PHX_OK;
+    int st = g < 0 ? h5u_damaged(e, f->path, "cannot open /sweep") : PHX_OK;
     if (st == PHX_OK)
         st = h5u_read_strs(g, "point", &w->point, &w->np, f->path, e);
     if (st == PHX_OK)
         st = h5u_read_strs(g, "lever", &w->lever, &w->nl, f->path, e);
     if (st == PHX_OK)
         st = h5u_read_strs(g, "metric", &w->metric, &w->nm, f->path, e);
+    size_t want[2] = { w->np, w->nm };
     if (st == PHX_OK)
         st = h5u_read_f64(g, "mean", 2, &w->mean, d, f->path, e);
     if (st == PHX_OK)
+        st = h5u_shape(f->path, "/sweep/mean", 2, d, want, e);
+    if (st == PHX_OK)
         st = h5u_read_f64(g, "p_target", 2, &w->p, d, f->path, e);
-    if (st == PHX_OK && (d[0] != w->np || d[1] != w->nm))
-        st = phx_fail(e, PHX_EINPUT, f->path, 0, NULL, "/sweep: mean and p_target are not [point x metric]");
+    if (st == PHX_OK)
+        st = h5u_shape(f->path, "/sweep/p_target", 2, d, want, e);
     w->year = (int64_t)opt_num(g, "year", 0);
     w->value = phx_calloc(w->np * w->nl + 1, sizeof *w->value);
     if (st == PHX_OK)
@@ -185,7 +192,7 @@ static int read_fund(hid_t file, rpt_file *f, phx_err *e)
     hid_t g = H5Gopen2(file, "fund", H5P_DEFAULT);
     size_t d[2] = { 0, 0 }, dq[2] = { 0, 0 };
     double *yr = NULL;
-    int st = g < 0 ? h5u_fail(e, f->path, "cannot open /fund") : PHX_OK;
+    int st = g < 0 ? h5u_damaged(e, f->path, "cannot open /fund") : PHX_OK;
     if (st == PHX_OK) {
         u->mode = opt_str(g, "mode");
         u->key = opt_str(g, "key");
@@ -228,7 +235,7 @@ static int read_fund(hid_t file, rpt_file *f, phx_err *e)
 static int read_sens(hid_t top, const char *path, int method, rpt_sens *s, phx_err *e)
 {
     hid_t g = H5Gopen2(top, rpt_sens_group[method], H5P_DEFAULT);
-    int st = g < 0 ? h5u_fail(e, path, "cannot open /sensitivity/%s", rpt_sens_group[method]) : PHX_OK;
+    int st = g < 0 ? h5u_damaged(e, path, "cannot open /sensitivity/%s", rpt_sens_group[method]) : PHX_OK;
     s->method = method;
     s->ny = 1;
     s->year = -1;
@@ -271,7 +278,7 @@ static int read_sensitivity(hid_t file, rpt_file *f, phx_err *e)
     if (h5u_exists(file, "sensitivity") <= 0)
         return PHX_OK;
     hid_t top = H5Gopen2(file, "sensitivity", H5P_DEFAULT);
-    int st = top < 0 ? h5u_fail(e, f->path, "cannot open /sensitivity") : PHX_OK;
+    int st = top < 0 ? h5u_damaged(e, f->path, "cannot open /sensitivity") : PHX_OK;
     for (int m = 0; st == PHX_OK && m < RPT_SENS_N; m++) {
         if (h5u_exists(top, rpt_sens_group[m]) <= 0)
             continue;

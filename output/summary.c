@@ -40,7 +40,7 @@ static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx
 {
     hid_t mg = H5Gopen2(g, "metrics", H5P_DEFAULT);
     if (mg < 0)
-        return h5u_fail(e, path, "scenario %s: cannot open group metrics", s->name);
+        return h5u_damaged(e, path, "scenario %s: cannot open group metrics", s->name);
     int st = PHX_OK;
     s->unit = phx_calloc(s->nm ? s->nm : 1, sizeof *s->unit);
     s->more = phx_calloc(s->nm ? s->nm : 1, sizeof *s->more);
@@ -49,7 +49,7 @@ static int sum_load_metric_attrs(hid_t g, const char *path, sum_scenario *s, phx
         char *dir = NULL;
         hid_t d = H5Dopen2(mg, s->metric[m], H5P_DEFAULT);
         if (d < 0) {
-            st = h5u_fail(e, path, "scenario %s: cannot open metrics/%s", s->name, s->metric[m]);
+            st = h5u_damaged(e, path, "scenario %s: cannot open metrics/%s", s->name, s->metric[m]);
             break;
         }
         st = h5u_read_attr_str(d, "units", &s->unit[m], path, e);
@@ -120,14 +120,17 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
     if (st == PHX_OK) {
         int ex = h5u_exists(g, "summary");
         if (ex <= 0)
-            st = ex < 0 ? h5u_fail(e, path, "scenario %s: cannot look up summary", name)
+            st = ex < 0 ? h5u_damaged(e, path, "scenario %s: cannot look up summary", name)
                         : phx_fail(e, PHX_EINPUT, path, 0, NULL, "scenario %s has no summary "
                                    "(the run did not finish)", name);
     }
     if (st == PHX_OK && (sg = H5Gopen2(g, "summary", H5P_DEFAULT)) < 0)
-        st = h5u_fail(e, path, "scenario %s: cannot open summary", name);
+        st = h5u_damaged(e, path, "scenario %s: cannot open summary", name);
     if (st == PHX_OK)
         st = sum_load_arrays(sg, path, s, e);
+    if (st == PHX_OK && (int64_t)s->ny != (int64_t)s->year_last - s->year_first + 1)
+        st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "scenario %s: summary has %zu years, "
+                      "year_first..year_last %d", name, s->ny, (int)(s->year_last - s->year_first + 1));
     if (st == PHX_OK)
         st = sum_load_metric_attrs(g, path, s, e);
     h5u_close(sg);
@@ -150,19 +153,24 @@ static void sum_cmp_free(sum_cmp *c)
 static int sum_cmp_read(hid_t top, const char *cname, const char *path, sum_cmp *c, phx_err *e)
 {
     hid_t g = H5Gopen2(top, cname, H5P_DEFAULT);
-    int st = g < 0 ? h5u_fail(e, path, "cannot open /comparisons/%s", cname) : PHX_OK;
+    int st = g < 0 ? h5u_damaged(e, path, "cannot open /comparisons/%s", cname) : PHX_OK;
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "a", &c->an, path, e);
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "b", &c->bn, path, e);
     if (st == PHX_OK)
         st = h5u_read_f64(g, "mean_diff", 2, &c->mean, c->dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "stderr_diff", 2, &c->se, c->dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "stderr_unpaired", 2, &c->seu, c->dims, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_f64(g, "p_better", 2, &c->pb, c->dims, path, e);
+    /* every array must have mean_diff's shape (a tampered one would be read past its end) */
+    const char *names[] = { "stderr_diff", "stderr_unpaired", "p_better" };
+    double **dst[] = { &c->se, &c->seu, &c->pb };
+    for (int i = 0; st == PHX_OK && i < 3; i++) {
+        size_t d[2];
+        st = h5u_read_f64(g, names[i], 2, dst[i], d, path, e);
+        if (st == PHX_OK && (d[0] != c->dims[0] || d[1] != c->dims[1]))
+            st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s/%s: shape %zu x %zu, "
+                          "mean_diff's is %zu x %zu", cname, names[i], d[0], d[1], c->dims[0],
+                          c->dims[1]);
+    }
     h5u_close(g);
     return st;
 }
@@ -176,7 +184,8 @@ static int sum_cmp_match(sum_file *f, sum_cmp *c, const char *cname, const char 
         if (strcmp(f->sc[k].name, c->bn) == 0)
             c->b = &f->sc[k];
     }
-    if (c->a == NULL || c->b == NULL || c->dims[0] != c->a->nm || c->dims[1] != c->a->ny)
+    if (c->a == NULL || c->b == NULL || c->dims[0] != c->a->nm || c->dims[1] != c->a->ny ||
+        c->b->nm != c->a->nm || c->b->ny != c->a->ny)
         return phx_fail(e, PHX_EINPUT, path, 0, NULL, "/comparisons/%s does not match its scenarios", cname);
     return PHX_OK;
 }
@@ -191,7 +200,7 @@ static int sum_load_comparisons(hid_t file, const char *path, sum_file *f, phx_e
     hid_t top = H5Gopen2(file, "comparisons", H5P_DEFAULT);
     if (top < 0 || H5Gget_info(top, &info) < 0) {
         h5u_close(top);
-        return h5u_fail(e, path, "cannot open /comparisons");
+        return h5u_damaged(e, path, "cannot open /comparisons");
     }
     f->cmp = phx_calloc(info.nlinks ? info.nlinks : 1, sizeof *f->cmp);
     for (hsize_t i = 0; st == PHX_OK && i < info.nlinks; i++) {
@@ -200,7 +209,7 @@ static int sum_load_comparisons(hid_t file, const char *path, sum_file *f, phx_e
                                H5P_DEFAULT) < 0 &&
             H5Lget_name_by_idx(top, ".", H5_INDEX_NAME, H5_ITER_INC, i, cname, sizeof cname,
                                H5P_DEFAULT) < 0) {
-            st = h5u_fail(e, path, "cannot list /comparisons");
+            st = h5u_damaged(e, path, "cannot list /comparisons");
             break;
         }
         sum_cmp *c = &f->cmp[f->n_cmp++];

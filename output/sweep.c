@@ -47,13 +47,7 @@ int h5_sweep_read_values(hid_t g, const char *path, size_t n, char **values, phx
     const char *name = cls == H5T_FLOAT ? "value_text" : "value";   /* older files: text */
     if (st != PHX_OK || n == 0 || (cls == H5T_FLOAT && !has_text))
         return st;
-    hid_t t = h5u_vlen_str_type();
-    d = H5Dopen2(g, name, H5P_DEFAULT);
-    if (d < 0 || t < 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
-        st = h5u_fail(e, path, "cannot read /sweep/%s", name);
-    h5u_close(t);
-    h5u_close(d);
-    return st;
+    return h5u_read_vlen_strs(g, name, n, values, path, e);   /* its count checked first */
 }
 
 /* /sweep/value: [point x lever]. */
@@ -71,8 +65,10 @@ static int sweep_read_targets(hid_t file, const char *path, sweep_read *s, phx_e
     size_t tdims[3];
     snprintf(tpath, sizeof tpath, "scenarios/%s/summary", s->points[0]);
     hid_t tg = H5Gopen2(file, tpath, H5P_DEFAULT);
-    int st = tg < 0 ? h5u_fail(e, path, "cannot open /%s", tpath)
+    int st = tg < 0 ? h5u_damaged(e, path, "cannot open /%s", tpath)
                     : h5u_read_f64(tg, "target", 1, &s->target, tdims, path, e);
+    if (st == PHX_OK)
+        st = h5u_shape(path, "summary/target of the first point", 1, tdims, &s->nmet, e);
     h5u_close(tg);
     return st;
 }
@@ -92,10 +88,15 @@ static int sweep_load(hid_t file, const char *path, sweep_read *s, phx_err *e)
         st = h5u_read_strs(g, "metric", &s->metrics, &s->nmet, path, e);
     if (st == PHX_OK)
         st = h5u_read_attr_i64(g, "year", &s->year, path, e);
+    size_t want[2] = { s->np, s->nmet };       /* the scales point and metric */
     if (st == PHX_OK)
         st = h5u_read_f64(g, "mean", 2, &s->mean, dims, path, e);
     if (st == PHX_OK)
+        st = h5u_shape(path, "/sweep/mean", 2, dims, want, e);
+    if (st == PHX_OK)
         st = h5u_read_f64(g, "p_target", 2, &s->pt, dims, path, e);
+    if (st == PHX_OK)
+        st = h5u_shape(path, "/sweep/p_target", 2, dims, want, e);
     if (st == PHX_OK)
         st = sweep_read_values(g, path, s, e);
     if (st == PHX_OK && s->np > 0)
