@@ -403,11 +403,9 @@ int main(int argc, char **argv)
         cluster_finalize();
         return st;
     }
-    if (!strcmp(cmd, "fund"))
-        return cli_fund(argc, argv);
-    if (!strcmp(cmd, "calibrate")) {
+    if (!strcmp(cmd, "fund") || !strcmp(cmd, "calibrate")) {
         char *cl = join_args(argc, argv);
-        int st = cli_calibrate(argc - 1, argv + 1, cl);
+        int st = (!strcmp(cmd, "fund") ? cli_fund : cli_calibrate)(argc - 1, argv + 1, cl);
         free(cl);
         return st;
     }
