@@ -2,7 +2,6 @@
  * library (engine/abc.c, engine/posterior.c, output/calibration.c) and print. */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "../engine/abc.h"
 #include "../engine/observed.h"
 #include "../engine/posterior.h"
+#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/calibration.h"
 #include "../output/h5.h"
@@ -133,28 +133,6 @@ static void print_check(const abc *a, const scenario *sc, const predictive_check
     }
 }
 
-/* An interrupted calibration (Ctrl-C, kill) deletes its temporary file, as `phoenix run` does
- * (cli/run.c): the file is opened before the generations, which may run for many minutes. */
-static char interrupted_tmp[4096];
-
-static void on_signal(int sig)
-{
-    if (interrupted_tmp[0])
-        unlink(interrupted_tmp);            /* async-signal-safe */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void guard_temp_file(const char *tmp)
-{
-    snprintf(interrupted_tmp, sizeof interrupted_tmp, "%s", tmp ? tmp : "");
-    if (tmp == NULL)
-        return;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-}
-
 /* The generations, then the predictive run and /calibration into the results file. */
 static int calibrate_and_write(const cal_args *ca, const scenario *sc, const void *shared,
                                const observed *obs, const char *command_line, phx_err *e)
@@ -168,7 +146,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
         abc_free(a);
         return st;
     }
-    guard_temp_file(h5_writer_temp_path(w));
+    tempguard_set(h5_writer_temp_path(w));
     if (!ca->o.quiet)
         print_observed(obs, sc);
     while (st == PHX_OK && abc_test(a) == ABC_CONTINUE) {
@@ -201,7 +179,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
         w = NULL;
     }
     h5_writer_abort(w);
-    guard_temp_file(NULL);
+    tempguard_set(NULL);
     if (st == PHX_OK && !ca->o.quiet) {
         print_posterior(a, sc, p);
         print_check(a, sc, &chk);

@@ -2,7 +2,6 @@
  * precision is reached) and `phoenix sweep` (a grid of lever values). */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "../engine/run.h"
 #include "../engine/sweep.h"
 #include "../engine/stats.h"
+#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/calibration.h"
 #include "../output/h5.h"
@@ -223,29 +223,6 @@ typedef struct sweep_grid {
     const char *const *values;   /* [point x key] */
 } sweep_grid;
 
-/* An interrupted run (Ctrl-C, kill) deletes its temporary file: nothing is left behind. */
-static char interrupted_tmp[4096];
-
-static void on_signal(int sig)
-{
-    if (interrupted_tmp[0])
-        unlink(interrupted_tmp);            /* async-signal-safe */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void guard_temp_file(const char *tmp)
-{
-    if (tmp == NULL) {
-        interrupted_tmp[0] = '\0';
-        return;
-    }
-    snprintf(interrupted_tmp, sizeof interrupted_tmp, "%s", tmp);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-}
-
 static int run_and_write(scenario **sc, size_t n, const run_args *a, const char *command_line,
                          const sweep_grid *grid)
 {
@@ -259,7 +236,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     if (st == PHX_OK && w != NULL)
-        guard_temp_file(h5_writer_temp_path(w));
+        tempguard_set(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
         st = run_set(sc, n, a, post, w, &e);
@@ -271,7 +248,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     }
     h5_writer_abort(w);
     posterior_free(post);
-    guard_temp_file(NULL);
+    tempguard_set(NULL);
     st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)
         return cli_report(&e);
