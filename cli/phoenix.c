@@ -139,8 +139,12 @@ int cli_shared_option(int c, const char *arg, cli_opts *o)
     case 'S': o->ov[o->n_ov++] = (scenario_override){ "--seed", "scenario.seed", arg }; return 1;
     case 'm': o->ov[o->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", arg }; return 1;
     case 'f': o->ov[o->n_ov++] = (scenario_override){ "--firms", "scenario.firms", arg }; return 1;
-    case 'D': o->ov[o->n_ov++] = (scenario_override){ "--csv-delimiter", "population.csv_delimiter", arg }; return 1;
-    case 'E': o->ov[o->n_ov++] = (scenario_override){ "--encoding", "population.encoding", arg }; return 1;
+    case 'D': /* the model's own key for its input table's options (engine/model.h, model_option) */
+        o->ov[o->n_ov++] = (scenario_override){ "--csv-delimiter", MODEL_OPTION_PREFIX "input.csv_delimiter", arg };
+        return 1;
+    case 'E':
+        o->ov[o->n_ov++] = (scenario_override){ "--encoding", MODEL_OPTION_PREFIX "input.encoding", arg };
+        return 1;
     case 's':
         if (cli_parse_set((char *)arg, "--set", &o->ov[o->n_ov]))
             return -1;
