@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../engine/abc.h"
+#include "../engine/layout.h"
 #include "../engine/observed.h"
 #include "../engine/posterior.h"
 #include "../engine/tempguard.h"
@@ -105,7 +106,7 @@ static void print_posterior(const abc *a, const scenario *sc, const posterior *p
     for (size_t d = 0; d < p->n_dim; d++) {
         size_t k = abc_dim_slots(a)[d];
         const scenario_value *sv = &sc->values[sc->slot_param[k]];
-        const dist *pd = &sv->v[sv->n == 1 ? 0 : k - sc->offset[sc->slot_param[k]]];
+        const dist *pd = layout_slot_dist(sc, k);
         char text[128];
         if (sv->n == 1)                       /* as the user wrote it */
             snprintf(text, sizeof text, "%s", sv->text);
