@@ -2,15 +2,16 @@
  * library (engine/abc.c, engine/posterior.c, output/calibration.c) and print. */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../engine/abc.h"
+#include "../engine/layout.h"
 #include "../engine/observed.h"
 #include "../engine/posterior.h"
+#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/calibration.h"
 #include "../output/h5.h"
@@ -105,7 +106,7 @@ static void print_posterior(const abc *a, const scenario *sc, const posterior *p
     for (size_t d = 0; d < p->n_dim; d++) {
         size_t k = abc_dim_slots(a)[d];
         const scenario_value *sv = &sc->values[sc->slot_param[k]];
-        const dist *pd = &sv->v[sv->n == 1 ? 0 : k - sc->offset[sc->slot_param[k]]];
+        const dist *pd = layout_slot_dist(sc, k);
         char text[128];
         if (sv->n == 1)                       /* as the user wrote it */
             snprintf(text, sizeof text, "%s", sv->text);
@@ -133,28 +134,6 @@ static void print_check(const abc *a, const scenario *sc, const predictive_check
     }
 }
 
-/* An interrupted calibration (Ctrl-C, kill) deletes its temporary file, as `phoenix run` does
- * (cli/run.c): the file is opened before the generations, which may run for many minutes. */
-static char interrupted_tmp[4096];
-
-static void on_signal(int sig)
-{
-    if (interrupted_tmp[0])
-        unlink(interrupted_tmp);            /* async-signal-safe */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void guard_temp_file(const char *tmp)
-{
-    snprintf(interrupted_tmp, sizeof interrupted_tmp, "%s", tmp ? tmp : "");
-    if (tmp == NULL)
-        return;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-}
-
 /* The generations, then the predictive run and /calibration into the results file. */
 static int calibrate_and_write(const cal_args *ca, const scenario *sc, const void *shared,
                                const observed *obs, const char *command_line, phx_err *e)
@@ -168,7 +147,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
         abc_free(a);
         return st;
     }
-    guard_temp_file(h5_writer_temp_path(w));
+    tempguard_set(h5_writer_temp_path(w));
     if (!ca->o.quiet)
         print_observed(obs, sc);
     while (st == PHX_OK && abc_test(a) == ABC_CONTINUE) {
@@ -201,7 +180,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
         w = NULL;
     }
     h5_writer_abort(w);
-    guard_temp_file(NULL);
+    tempguard_set(NULL);
     if (st == PHX_OK && !ca->o.quiet) {
         print_posterior(a, sc, p);
         print_check(a, sc, &chk);

@@ -92,9 +92,8 @@ int cli_wants_help(int argc, char **argv);
 /* Subcommands. `command_line` is the whole command, for provenance. */
 int cli_run(int argc, char **argv, const char *command_line);
 int cli_sweep(int argc, char **argv, const char *command_line);
-/* `phoenix fund` (cli/fund.c), with main's argc and argv (argv[1] is "fund"): it records the
- * whole command line itself. */
-int cli_fund(int argc, char **argv);
+/* `phoenix fund` (cli/fund.c). */
+int cli_fund(int argc, char **argv, const char *command_line);
 /* `phoenix sensitivity` (cli/sensitivity.c). */
 int cli_sensitivity(int argc, char **argv, const char *command_line);
 /* `phoenix report` and `phoenix plot` (cli/report.c), with argv[0] the command's name. */

@@ -92,8 +92,12 @@ int cli_shared_option(int c, const char *arg, cli_opts *o)
     case 'S': o->ov[o->n_ov++] = (scenario_override){ "--seed", "scenario.seed", arg }; return 1;
     case 'm': o->ov[o->n_ov++] = (scenario_override){ "--sampler", "scenario.sampler", arg }; return 1;
     case 'f': o->ov[o->n_ov++] = (scenario_override){ "--firms", "scenario.firms", arg }; return 1;
-    case 'D': o->ov[o->n_ov++] = (scenario_override){ "--csv-delimiter", "population.csv_delimiter", arg }; return 1;
-    case 'E': o->ov[o->n_ov++] = (scenario_override){ "--encoding", "population.encoding", arg }; return 1;
+    case 'D': /* the model's own key for its input table's options (engine/model.h, model_option) */
+        o->ov[o->n_ov++] = (scenario_override){ "--csv-delimiter", MODEL_OPTION_PREFIX "input.csv_delimiter", arg };
+        return 1;
+    case 'E':
+        o->ov[o->n_ov++] = (scenario_override){ "--encoding", MODEL_OPTION_PREFIX "input.encoding", arg };
+        return 1;
     case 's': {
         char *a = (char *)arg, *eq = strchr(a, '='), *colon = NULL;
         for (char *p = a; eq != NULL && p < eq; p++)       /* NAME:section.key=value */
@@ -374,11 +378,9 @@ int main(int argc, char **argv)
         cluster_finalize();
         return st;
     }
-    if (!strcmp(cmd, "fund"))
-        return cli_fund(argc, argv);
-    if (!strcmp(cmd, "calibrate")) {
+    if (!strcmp(cmd, "fund") || !strcmp(cmd, "calibrate")) {
         char *cl = join_args(argc, argv);
-        int st = cli_calibrate(argc - 1, argv + 1, cl);
+        int st = (!strcmp(cmd, "fund") ? cli_fund : cli_calibrate)(argc - 1, argv + 1, cl);
         free(cl);
         return st;
     }

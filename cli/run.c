@@ -2,17 +2,18 @@
  * precision is reached) and `phoenix sweep` (a grid of lever values). */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../engine/cluster.h"
+#include "../engine/paired.h"
 #include "../engine/precision.h"
 #include "../engine/run.h"
 #include "../engine/sweep.h"
 #include "../engine/stats.h"
+#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/calibration.h"
 #include "../output/h5.h"
@@ -124,34 +125,6 @@ static int agree_args(int st, run_args *a)
     return st;
 }
 
-/* Scenarios compared on the same replications must agree on what makes replications the same. */
-static int check_comparable(scenario *const *sc, size_t n, int by_precision, phx_err *e)
-{
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(sc[i]->name, sc[j]->name) == 0)
-                return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, "scenario.name",
-                                "'%s' is also the name of %s; names must differ", sc[i]->name, sc[j]->path);
-        if (by_precision && strcmp(sc[i]->sampler, "lhs") == 0)
-            return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, "scenario.sampler",
-                            "--precision needs sampler mc or sobol (lhs fixes the replication count)");
-        if (i == 0)
-            continue;
-        const char *what = sc[i]->model != sc[0]->model           ? "model"
-                           : sc[i]->year_first != sc[0]->year_first ? "years"
-                           : sc[i]->n_years != sc[0]->n_years       ? "years"
-                           : sc[i]->seed != sc[0]->seed             ? "seed"
-                           : sc[i]->replications != sc[0]->replications ? "replications"
-                           : strcmp(sc[i]->sampler, sc[0]->sampler) ? "sampler"
-                                                                    : NULL;
-        if (what)
-            return phx_fail(e, PHX_EINPUT, sc[i]->path, 0, NULL,
-                            "%s differs from %s's; scenarios run together share model, years, seed, "
-                            "replications and sampler (common random numbers)", what, sc[0]->path);
-    }
-    return PHX_OK;
-}
-
 /* ---- running a set of scenarios into one file ----------------------------------------- */
 
 /* Run scenario i of the set into `w` (NULL on MPI ranks other than 0); with --precision the first
@@ -239,29 +212,6 @@ typedef struct sweep_grid {
     const char *const *values;   /* [point x key] */
 } sweep_grid;
 
-/* An interrupted run (Ctrl-C, kill) deletes its temporary file: nothing is left behind. */
-static char interrupted_tmp[4096];
-
-static void on_signal(int sig)
-{
-    if (interrupted_tmp[0])
-        unlink(interrupted_tmp);            /* async-signal-safe */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void guard_temp_file(const char *tmp)
-{
-    if (tmp == NULL) {
-        interrupted_tmp[0] = '\0';
-        return;
-    }
-    snprintf(interrupted_tmp, sizeof interrupted_tmp, "%s", tmp);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-}
-
 /* A checkpoint of an interrupted run of this output is there: say that --resume continues it. */
 static void note_checkpoint(const char *out)
 {
@@ -278,7 +228,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     int print_summary = grid == NULL;
     phx_err e = { 0 };
     h5_writer *w = NULL;
-    int st = check_comparable(sc, n, a->precision > 0, &e);
+    int st = paired_check(sc, n, a->precision > 0, &e);
     posterior *post = NULL;
     if (st == PHX_OK && a->posterior != NULL)
         st = calibration_posterior_load(a->posterior, &post, &e);
@@ -290,7 +240,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     }
     if (st == PHX_OK && w != NULL)
-        guard_temp_file(h5_writer_temp_path(w));
+        tempguard_set(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
         st = run_set(sc, n, a, post, w, &e);
@@ -302,7 +252,7 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
     }
     h5_writer_abort(w);
     posterior_free(post);
-    guard_temp_file(NULL);
+    tempguard_set(NULL);
     st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)
         return cli_report(&e);
@@ -344,20 +294,6 @@ int cli_run(int argc, char **argv, const char *command_line)
 
 /* ---- sweep -------------------------------------------------------------------------------- */
 
-/* Load point p of the grid: the user's overrides, the point's levers, its name "<base>@NNN". */
-static int load_point(const run_args *a, const sweep *g, const scenario *base, size_t p, char **name,
-                      scenario **sc, phx_err *e)
-{
-    scenario_override ov[CLI_MAX_OVERRIDES + SWEEP_MAX_LEVERS + 1];
-    memcpy(ov, a->o.ov, a->o.n_ov * sizeof *ov);
-    size_t n_ov = a->o.n_ov;
-    sweep_overrides(g, p, ov, &n_ov);
-    *name = phx_malloc(strlen(base->name) + 16);
-    sprintf(*name, "%s@%03zu", base->name, p);
-    ov[n_ov++] = (scenario_override){ "--vary", "scenario.name", *name };
-    return scenario_load(sc, a->files[0], models_all, models_n, ov, n_ov, e);
-}
-
 static void print_grid(const sweep *g, const scenario *base, char *const *names, const char *out)
 {
     size_t points = sweep_n_points(g), nk = sweep_n_levers(g);
@@ -389,7 +325,8 @@ int cli_sweep(int argc, char **argv, const char *command_line)
     if (st == PHX_OK)
         st = scenario_load(&base, a.files[0], models_all, models_n, a.o.ov, a.o.n_ov, &e);
     for (size_t p = 0; st == PHX_OK && p < points; p++)
-        st = load_point(&a, g, base, p, &names[p], &sc[p], &e);
+        st = sweep_point_load(g, p, a.files[0], base->name, models_all, models_n, a.o.ov, a.o.n_ov,
+                              &names[p], &sc[p], &e);
     if (st == PHX_OK)
         st = cli_output_free_after(a.o.out, a.o.force, &base, 1, &e);
     st = cluster_agree(st, &e);

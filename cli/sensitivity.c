@@ -1,7 +1,6 @@
 /* sensitivity.c -- `phoenix sensitivity`: parse the options, hand the scenario to the library's
  * analysis (engine/sensitivity.h), write /sensitivity/<method> and print the report. */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "../engine/cluster.h"
 #include "../engine/sensitivity.h"
+#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/h5.h"
 #include "../output/sensitivity.h"
@@ -126,28 +126,6 @@ static int resolve_metrics(sens_args *a, const scenario *sc, phx_err *e)
     return PHX_OK;
 }
 
-/* An interrupted analysis (Ctrl-C, kill) deletes its temporary file, like `phoenix run` (whose
- * handler is private to cli/run.c until issue 10 moves it into the writer). */
-static char interrupted_tmp[4096];
-
-static void on_signal(int sig)
-{
-    if (interrupted_tmp[0])
-        unlink(interrupted_tmp);            /* async-signal-safe */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void guard_temp_file(const char *tmp)
-{
-    snprintf(interrupted_tmp, sizeof interrupted_tmp, "%s", tmp ? tmp : "");
-    if (tmp == NULL)
-        return;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-}
-
 /* Run the analysis (every rank), then on rank 0 estimate, write and commit. */
 static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_result **out,
                    phx_err *e)
@@ -166,7 +144,7 @@ static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_re
     if (st == PHX_OK && cluster_rank() == 0)
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc->seed, e);
     if (st == PHX_OK && w != NULL)
-        guard_temp_file(h5_writer_temp_path(w));
+        tempguard_set(h5_writer_temp_path(w));
     st = cluster_agree(st, e);
     if (st == PHX_OK && !a->o.quiet)
         fprintf(stderr, "phoenix: %s sensitivity: %zu factors, %zu model runs\n",
@@ -190,7 +168,7 @@ static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_re
         w = NULL;
     }
     h5_writer_abort(w);
-    guard_temp_file(NULL);
+    tempguard_set(NULL);
     if (shared)
         sc->model->shared_free(shared);
     sens_free(s);

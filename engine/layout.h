@@ -51,6 +51,15 @@ static inline size_t layout_slot(const scenario *sc, int p, int y)
     return sc->offset[p] + (size_t)y;
 }
 
+/* The distribution behind slot k of theta (the year's own for a per-year parameter written
+ * as a list; the one value for a scalar or a per-year one written once). */
+static inline const dist *layout_slot_dist(const scenario *sc, size_t k)
+{
+    int p = sc->slot_param[k];
+    const scenario_value *sv = &sc->values[p];
+    return &sv->v[sv->n == 1 ? 0 : k - sc->offset[p]];
+}
+
 /* Value of numeric parameter p in year index y of `theta` (one replication's parameters). */
 static inline double layout_param(const scenario *sc, const double *theta, int p, int y)
 {

@@ -19,6 +19,14 @@ int model_metric_find(const model_type *m, const char *name)
     return -1;
 }
 
+const char *model_option_param(const model_type *m, const char *option)
+{
+    for (size_t k = 0; k < m->n_options; k++)
+        if (strcmp(m->options[k].option, option) == 0)
+            return m->options[k].param;
+    return NULL;
+}
+
 const model_lever *model_lever_find(const model_type *m, const char *word)
 {
     for (size_t k = 0; m->sizing && k < m->sizing->n_levers; k++)

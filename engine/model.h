@@ -87,6 +87,17 @@ typedef struct model_sizing {
     size_t n_levers;
 } model_sizing;
 
+/* A generic command-line option set on whichever parameter the model declares for it: the
+ * input table's --csv-delimiter and --encoding, for instance, which every model with a table of
+ * its own reads under its own key. The command line writes an override with the key
+ * MODEL_OPTION_PREFIX + option (e.g. "@input.csv_delimiter"); the scenario loader replaces it
+ * with the model's key, or fails naming the option when the scenario's model declares none. */
+#define MODEL_OPTION_PREFIX "@"
+typedef struct model_option {
+    const char *option;            /* "input.csv_delimiter" */
+    const char *param;             /* the model's parameter it sets */
+} model_option;
+
 /* A model. Output layout of one replication (engine/layout.h, the one place that knows it):
  *   row[layout_cell(m, y, n_years)]                        every metric m of the table
  *   group_row[layout_group_cell(g_m, y, d, n_years, n_groups)]  the g_m-th METRIC_BY_GROUP metric
@@ -137,10 +148,16 @@ typedef struct model_type {
      * prepared data, and their noun ("firm"): a run's closing line reports <noun>-years/s. */
     size_t (*n_entities)(const void *shared);
     const char *entity;
+    /* Generic options it takes (model_option); NULL / 0: none. */
+    const model_option *options;
+    size_t n_options;
 } model_type;
 
 /* The lever of `m`'s sizing called `word`, or NULL (also when m has no sizing). */
 const model_lever *model_lever_find(const model_type *m, const char *word);
+
+/* The parameter key of `m` that the generic option `option` sets, or NULL. */
+const char *model_option_param(const model_type *m, const char *option);
 
 /* Number of metrics flagged METRIC_BY_GROUP. */
 size_t model_n_group_metrics(const model_type *m);

@@ -364,6 +364,25 @@ static int resolve(scenario *sc, const loader *L, phx_err *e)
     return PHX_OK;
 }
 
+/* Overrides of generic options (MODEL_OPTION_PREFIX, engine/model.h) become the model's keys. */
+static int resolve_options(const scenario *sc, loader *L, phx_err *e)
+{
+    size_t np = strlen(MODEL_OPTION_PREFIX);
+    for (size_t i = 0; i < L->n; i++) {
+        entry *x = &L->e[i];
+        if (strncmp(x->key, MODEL_OPTION_PREFIX, np) != 0)
+            continue;
+        const char *param = model_option_param(sc->model, x->key + np);
+        if (param == NULL)
+            return phx_fail(e, PHX_EINPUT, x->file, x->line, NULL,
+                            "model %s has no parameter for this option (%s); it applies to models "
+                            "that declare it", sc->model->name, x->key + np);
+        free(x->key);
+        x->key = phx_strdup(param);
+    }
+    return PHX_OK;
+}
+
 static int build(scenario **out, loader *L, const char *path, const model_type *const *models,
                  size_t n_models, const scenario_override *ov, size_t n_ov, phx_err *e)
 {
@@ -372,7 +391,8 @@ static int build(scenario **out, loader *L, const char *path, const model_type *
     scenario *sc = phx_calloc(1, sizeof *sc);
     *out = sc;
     sc->path = phx_strdup(path);
-    if (scenario_section_parse(sc, L, models, n_models, e) || resolve(sc, L, e))
+    if (scenario_section_parse(sc, L, models, n_models, e) || resolve_options(sc, L, e) ||
+        resolve(sc, L, e))
         goto fail;
     sc->strings = L->strings;
     sc->n_strings = L->n_strings;

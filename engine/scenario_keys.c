@@ -45,9 +45,11 @@ static int parse_years(scenario *sc, const entry *en, phx_err *e)
     return PHX_OK;
 }
 
+/* A value given by the caller rather than a file (an override: "--set", "-n", "--vary", ...):
+ * entries from files always carry their line (>= 1). */
 static int is_override(const char *file, int line)
 {
-    return line == 0 && file != NULL && file[0] == '-';
+    return line == 0 && file != NULL;
 }
 
 /* What a [scenario] key's parser gets: the entry (NULL when the key is not set: the default). */

@@ -183,3 +183,20 @@ void sweep_overrides(const sweep *s, size_t p, scenario_override *ov, size_t *n)
     for (size_t k = s->n_levers; k-- > 0;)      /* the order the command always used */
         ov[(*n)++] = (scenario_override){ "--vary", s->key[k], sweep_value(s, p, k) };
 }
+
+int sweep_point_load(const sweep *s, size_t p, const char *path, const char *base,
+                     const model_type *const *models, size_t n_models, const scenario_override *ov,
+                     size_t n_ov, char **name, scenario **sc, phx_err *e)
+{
+    scenario_override *all = phx_malloc((n_ov + SWEEP_MAX_LEVERS + 1) * sizeof *all);
+    if (n_ov)
+        memcpy(all, ov, n_ov * sizeof *all);
+    size_t n = n_ov;
+    sweep_overrides(s, p, all, &n);
+    *name = phx_malloc(strlen(base) + 24);
+    sprintf(*name, "%s@%03zu", base, p);
+    all[n++] = (scenario_override){ "--vary", "scenario.name", *name };
+    int st = scenario_load(sc, path, models, n_models, all, n, e);
+    free(all);
+    return st;
+}

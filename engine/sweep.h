@@ -33,4 +33,10 @@ const char *const *sweep_values(const sweep *s);
  * sweep_n_levers() more is the caller's. */
 void sweep_overrides(const sweep *s, size_t p, scenario_override *ov, size_t *n);
 
+/* Load point p of the grid from `path`: the caller's overrides `ov` (n_ov of them), then the
+ * point's levers, and the name "<base>@NNN" (*name, caller frees, also on failure). */
+int sweep_point_load(const sweep *s, size_t p, const char *path, const char *base,
+                     const model_type *const *models, size_t n_models, const scenario_override *ov,
+                     size_t n_ov, char **name, scenario **sc, phx_err *e);
+
 #endif

@@ -85,5 +85,14 @@ wait "$pid"; st=$?
 [ "$st" -ne 0 ] || fail "interrupted run exited 0"
 ls "$d" | grep -q 'int\.h5' && fail "interrupted run left $(ls "$d" | grep int)"
 
+# so does an interrupted fund sizing (its results file is opened before the simulations)
+"$PHOENIX" fund "$d/plan.ini" --confidence 0.9 -n 100000 -o "$d/intf.h5" --quiet &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"; st=$?
+[ "$st" -ne 0 ] || fail "interrupted fund exited 0"
+ls "$d" | grep -q 'intf\.h5' && fail "interrupted fund left $(ls "$d" | grep intf)"
+
 [ "$fails" -eq 0 ] && echo "t_cli: all checks passed"
 exit "$fails"

@@ -257,17 +257,9 @@ int tlhn_firms_rank_ids(tlhn_firms *f, size_t *dup_a, size_t *dup_b)
 void tlhn_popcfg_default(tlhn_popcfg *cfg)
 {
     *cfg = (tlhn_popcfg){
-        .seed = TLHN_POP_SEED,
-        .scale = TLHN_POP_SCALE,
-        .sigma_land = TLHN_POP_SIGMA_LAND,
-        .sigma_va_per_mu = TLHN_POP_SIGMA_VA_PER_MU,
-        .sigma_energy_int = TLHN_POP_SIGMA_ENERGY_INT,
-        .sigma_tax_share = TLHN_POP_SIGMA_TAX_SHARE,
-        .rho_energy_va = TLHN_POP_RHO_ENERGY_VA,
-        .rho_land_va = TLHN_POP_RHO_LAND_VA,
-        .rho_land_energy = TLHN_POP_RHO_LAND_ENERGY,
-        .sigma_productivity = TLHN_POP_SIGMA_PRODUCTIVITY,
-        .rho_productivity_va = TLHN_POP_RHO_PRODUCTIVITY_VA,
+#define KNOB_DEFAULT(field, key, kind, unit, lo, hi, def, desc) .field = def,
+        TLHN_POP_KNOBS(KNOB_DEFAULT)
+#undef KNOB_DEFAULT
     };
 }
 
@@ -278,16 +270,9 @@ static const param_def pop_rows[] = { TLHN_POPULATION_PARAM_ROWS };
 static const char *popcfg_problem(const tlhn_popcfg *cfg, char *why, size_t n)
 {
     const struct { const char *key; double v; } knobs[] = {
-        { "population.scale", cfg->scale },
-        { "population.sigma_land", cfg->sigma_land },
-        { "population.sigma_va_per_mu", cfg->sigma_va_per_mu },
-        { "population.sigma_energy_int", cfg->sigma_energy_int },
-        { "population.sigma_tax_share", cfg->sigma_tax_share },
-        { "population.rho_energy_va", cfg->rho_energy_va },
-        { "population.rho_land_va", cfg->rho_land_va },
-        { "population.rho_land_energy", cfg->rho_land_energy },
-        { "population.sigma_productivity", cfg->sigma_productivity },
-        { "population.rho_productivity_va", cfg->rho_productivity_va },
+#define KNOB_VALUE(field, key, kind, unit, lo, hi, def, desc) { key, (double)cfg->field },
+        TLHN_POP_KNOBS(KNOB_VALUE)
+#undef KNOB_VALUE
     };
     size_t n_rows = sizeof pop_rows / sizeof pop_rows[0];
     for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
@@ -328,18 +313,10 @@ static double knob(const struct scenario *sc, const char *key, double def)
 void tlhn_popcfg_from_scenario(const struct scenario *sc, tlhn_popcfg *cfg)
 {
     tlhn_popcfg_default(cfg);
-    cfg->seed = (uint64_t)knob(sc, "population.seed", (double)cfg->seed);
-    cfg->scale = knob(sc, "population.scale", cfg->scale);
-    cfg->sigma_land = knob(sc, "population.sigma_land", cfg->sigma_land);
-    cfg->sigma_va_per_mu = knob(sc, "population.sigma_va_per_mu", cfg->sigma_va_per_mu);
-    cfg->sigma_energy_int = knob(sc, "population.sigma_energy_int", cfg->sigma_energy_int);
-    cfg->sigma_tax_share = knob(sc, "population.sigma_tax_share", cfg->sigma_tax_share);
-    cfg->rho_energy_va = knob(sc, "population.rho_energy_va", cfg->rho_energy_va);
-    cfg->rho_land_va = knob(sc, "population.rho_land_va", cfg->rho_land_va);
-    cfg->rho_land_energy = knob(sc, "population.rho_land_energy", cfg->rho_land_energy);
-    cfg->sigma_productivity = knob(sc, "population.sigma_productivity", cfg->sigma_productivity);
-    cfg->rho_productivity_va = knob(sc, "population.rho_productivity_va",
-                                    cfg->rho_productivity_va);
+#define KNOB_READ(field, key, kind, unit, lo, hi, def, desc) \
+    cfg->field = (__typeof__(cfg->field))knob(sc, key, (double)cfg->field);
+    TLHN_POP_KNOBS(KNOB_READ)
+#undef KNOB_READ
 }
 
 tlhn_firms *tlhn_firms_load(const struct scenario *sc, phx_err *e)

@@ -77,53 +77,46 @@ typedef struct tlhn_popcfg {
     double rho_productivity_va; /* correlation of log VA/employee with log VA/mu */
 } tlhn_popcfg;
 
-/* Defaults of the knobs: the one source for tlhn_popcfg_default() and the parameter rows. */
-#define TLHN_POP_SEED 20201231
-#define TLHN_POP_SCALE 1
-#define TLHN_POP_SIGMA_LAND 1.3
-#define TLHN_POP_SIGMA_VA_PER_MU 0.9
-#define TLHN_POP_SIGMA_ENERGY_INT 0.9
-#define TLHN_POP_SIGMA_TAX_SHARE 0.3
-#define TLHN_POP_RHO_ENERGY_VA -0.4
-#define TLHN_POP_RHO_LAND_VA -0.55
-#define TLHN_POP_RHO_LAND_ENERGY 0.3
-#define TLHN_POP_SIGMA_PRODUCTIVITY 0.5
-#define TLHN_POP_RHO_PRODUCTIVITY_VA 0.5
-
 #define TLHN_STR_(x) #x
 #define TLHN_STR(x) TLHN_STR_(x)
 
-/* Rows for the model's parameter table (param_def initialisers, engine/param.h), one per
- * tlhn_popcfg field, so that the table in tlhn.c can include them:
+/* The knobs of the generator, the one list: X(field, key, kind, unit, lo, hi, default,
+ * description), one per numeric tlhn_popcfg field. It gives their parameter rows (below), their
+ * defaults (tlhn_popcfg_default), the bounds tlhn_popcfg_check() applies and their reading from
+ * a scenario (tlhn_popcfg_from_scenario), so these cannot drift. */
+#define TLHN_POP_KNOBS(X) \
+    X(seed, "population.seed", PARAM_INT, "1", 0, 9007199254740992.0, 20201231, \
+      "§2 seed of the synthetic population's random streams (firms = synthetic)") \
+    X(scale, "population.scale", PARAM_REAL, "1", 0.01, 100, 1, \
+      "§2 multiplies the firm counts and every aggregate of the synthetic population") \
+    X(sigma_land, "population.sigma_land", PARAM_REAL, "1", 0.05, 3, 1.3, \
+      "§2 log-sd of firm land (lognormal)") \
+    X(sigma_va_per_mu, "population.sigma_va_per_mu", PARAM_REAL, "1", 0.05, 3, 0.9, \
+      "§2 log-sd of value added per mu (lognormal)") \
+    X(sigma_energy_int, "population.sigma_energy_int", PARAM_REAL, "1", 0.05, 3, 0.9, \
+      "§2 log-sd of energy intensity (tce/万元) around the sector's multiplier") \
+    X(sigma_tax_share, "population.sigma_tax_share", PARAM_REAL, "1", 0, 1, 0.3, \
+      "§2 log-sd of tax as a share of value added") \
+    X(rho_energy_va, "population.rho_energy_va", PARAM_REAL, "1", -0.95, 0.95, -0.4, \
+      "§2 Gaussian-copula correlation of log energy intensity with log VA/mu") \
+    X(rho_land_va, "population.rho_land_va", PARAM_REAL, "1", -0.95, 0.95, -0.55, \
+      "§2 Gaussian-copula correlation of log land with log VA/mu") \
+    X(rho_land_energy, "population.rho_land_energy", PARAM_REAL, "1", -0.95, 0.95, 0.3, \
+      "§2 Gaussian-copula correlation of log land with log energy intensity") \
+    X(sigma_productivity, "population.sigma_productivity", PARAM_REAL, "1", 0, 3, 0.5, \
+      "§2 log-sd of value added per employee") \
+    X(rho_productivity_va, "population.rho_productivity_va", PARAM_REAL, "1", -0.95, 0.95, 0.5, \
+      "§2 correlation of log VA per employee with log VA/mu")
+
+#define TLHN_POP_KNOB_ROW(field, key, kind, unit, lo, hi, def, desc) \
+    { key, kind, 0, unit, lo, hi, TLHN_STR(def), NULL, desc },
+
+/* Rows for the model's parameter table (param_def initialisers, engine/param.h): the knobs'
+ * and the table's own keys, so that the table in tlhn.c can include them:
  * { TLHN_POPULATION_PARAM_ROWS, ... }. Every population.* key is a constant (never drawn per
  * replication): the population is shared by all replications of a run. */
 #define TLHN_POPULATION_PARAM_ROWS \
-    { "population.seed", PARAM_INT, 0, "1", 0, 9007199254740992.0, TLHN_STR(TLHN_POP_SEED), NULL, \
-      "§2 seed of the synthetic population's random streams (firms = synthetic)" }, \
-    { "population.scale", PARAM_REAL, 0, "1", 0.01, 100, TLHN_STR(TLHN_POP_SCALE), NULL, \
-      "§2 multiplies the firm counts and every aggregate of the synthetic population" }, \
-    { "population.sigma_land", PARAM_REAL, 0, "1", 0.05, 3, TLHN_STR(TLHN_POP_SIGMA_LAND), NULL, \
-      "§2 log-sd of firm land (lognormal)" }, \
-    { "population.sigma_va_per_mu", PARAM_REAL, 0, "1", 0.05, 3, \
-      TLHN_STR(TLHN_POP_SIGMA_VA_PER_MU), NULL, "§2 log-sd of value added per mu (lognormal)" }, \
-    { "population.sigma_energy_int", PARAM_REAL, 0, "1", 0.05, 3, \
-      TLHN_STR(TLHN_POP_SIGMA_ENERGY_INT), NULL, \
-      "§2 log-sd of energy intensity (tce/万元) around the sector's multiplier" }, \
-    { "population.sigma_tax_share", PARAM_REAL, 0, "1", 0, 1, TLHN_STR(TLHN_POP_SIGMA_TAX_SHARE), \
-      NULL, "§2 log-sd of tax as a share of value added" }, \
-    { "population.rho_energy_va", PARAM_REAL, 0, "1", -0.95, 0.95, \
-      TLHN_STR(TLHN_POP_RHO_ENERGY_VA), NULL, \
-      "§2 Gaussian-copula correlation of log energy intensity with log VA/mu" }, \
-    { "population.rho_land_va", PARAM_REAL, 0, "1", -0.95, 0.95, TLHN_STR(TLHN_POP_RHO_LAND_VA), \
-      NULL, "§2 Gaussian-copula correlation of log land with log VA/mu" }, \
-    { "population.rho_land_energy", PARAM_REAL, 0, "1", -0.95, 0.95, \
-      TLHN_STR(TLHN_POP_RHO_LAND_ENERGY), NULL, \
-      "§2 Gaussian-copula correlation of log land with log energy intensity" }, \
-    { "population.sigma_productivity", PARAM_REAL, 0, "1", 0, 3, \
-      TLHN_STR(TLHN_POP_SIGMA_PRODUCTIVITY), NULL, "§2 log-sd of value added per employee" }, \
-    { "population.rho_productivity_va", PARAM_REAL, 0, "1", -0.95, 0.95, \
-      TLHN_STR(TLHN_POP_RHO_PRODUCTIVITY_VA), NULL, \
-      "§2 correlation of log VA per employee with log VA/mu" }, \
+    TLHN_POP_KNOBS(TLHN_POP_KNOB_ROW) \
     { "population.coverage", PARAM_REAL, 0, "share", 0.001, 1, "1", NULL, \
       "§1.1 share of the city's industrial firms the table covers: the quota, project pipeline, " \
       "land supply and reserve, land revenue, initial capital and extensive targets are scaled " \

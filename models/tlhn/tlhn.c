@@ -535,6 +535,12 @@ static int tlhn_synthesize(const scenario *sc, const char *path, size_t *n, phx_
     return st;
 }
 
+/* The input table's generic options (--csv-delimiter, --encoding; engine/model.h). */
+static const model_option tlhn_options[] = {
+    { "input.csv_delimiter", "population.csv_delimiter" },
+    { "input.encoding", "population.encoding" },
+};
+
 const model_type model_tlhn = {
     .name = "tlhn",
     .description = "腾笼换鸟、凤凰涅槃 (杭政函〔2021〕92号): 亩均 evaluation, rectification of "
@@ -559,4 +565,6 @@ const model_type model_tlhn = {
     .group_names_zh = tlhn_district_zh,
     .n_entities = tlhn_n_entities,
     .entity = "firm",
+    .options = tlhn_options,
+    .n_options = sizeof tlhn_options / sizeof tlhn_options[0],
 };
