@@ -152,16 +152,16 @@ static int check_comparable(scenario *const *sc, size_t n, int by_precision, phx
  * scenario's stopping point sets the replication count of all, so that they stay paired. The
  * scenarios are not changed: what ran goes to rec[i] and the file's run record. */
 static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h5_writer *w,
-                   run_record *rec, phx_err *e)
+                   void *prepared, run_record *rec, phx_err *e)
 {
-    void *shared = NULL;
+    void *shared = prepared;           /* scenario 0's, prepared before the file was opened */
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
                        .progress = !a->o.quiet && isatty(STDERR_FILENO) };
     ro.sampler = (sampler_kind)sc[i]->sampler_kind;
     int by_precision = a->precision > 0 && i == 0;
     if (!a->o.quiet && n > 1)
         fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
-    int st = sc[i]->model->prepare(sc[i], &shared, e);
+    int st = shared ? PHX_OK : sc[i]->model->prepare(sc[i], &shared, e);
     rec[i] = i == 0 ? run_record_of(sc[i]) : (run_record){ rec[0].replications, RUN_STOP_PAIRED, 0, 0, 0 };
     if (st == PHX_OK && w != NULL)
         st = h5_writer_begin_scenario(w, sc[i], by_precision ? (size_t)a->batch : rec[i].replications, e);
@@ -192,12 +192,12 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a, h
 /* Run every scenario in turn into `w`, then compare each with the first. Under MPI every rank
  * runs this, in step (the same collective calls in the same order, the loop ruled by agreed
  * statuses); only rank 0 writes: `w` is NULL on the others. */
-static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, phx_err *e)
+static int run_set(scenario **sc, size_t n, const run_args *a, h5_writer *w, void *shared0, phx_err *e)
 {
     int st = PHX_OK;
     run_record *rec = phx_calloc(n, sizeof *rec);
     for (size_t i = 0; st == PHX_OK && i < n; i++)
-        st = run_one(sc, i, n, a, w, rec, e);
+        st = run_one(sc, i, n, a, w, i == 0 ? shared0 : NULL, rec, e);
     for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
         st = h5_writer_compare_n(w, sc[0], sc[i], rec[0].replications, e);
     free(rec);
@@ -234,20 +234,42 @@ static void guard_temp_file(const char *tmp)
     signal(SIGHUP, on_signal);
 }
 
+/* Every scenario's inputs (firm tables ...) read and checked before the output's temporary file
+ * exists: the first one's prepared data is kept for its run, the others' freed (prepared again
+ * when their turn comes, so that only one is held at a time). */
+static int prepare_all(scenario **sc, size_t n, void **shared0, phx_err *e)
+{
+    int st = PHX_OK;
+    for (size_t i = 0; st == PHX_OK && i < n; i++) {
+        void *shared = NULL;
+        st = sc[i]->model->prepare(sc[i], &shared, e);
+        if (i == 0)
+            *shared0 = shared;
+        else if (shared)
+            sc[i]->model->shared_free(shared);
+    }
+    return cluster_agree(st, e);
+}
+
 static int run_and_write(scenario **sc, size_t n, const run_args *a, const char *command_line,
                          const sweep_grid *grid)
 {
     int print_summary = grid == NULL;
     phx_err e = { 0 };
     h5_writer *w = NULL;
+    void *shared0 = NULL;
     int st = check_comparable(sc, n, a->precision > 0, &e);
+    if (st == PHX_OK)
+        st = prepare_all(sc, n, &shared0, &e);
     if (st == PHX_OK && cluster_rank() == 0)   /* under MPI rank 0 writes (docs/output.md) */
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     if (st == PHX_OK && w != NULL)
         guard_temp_file(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
-        st = run_set(sc, n, a, w, &e);
+        st = run_set(sc, n, a, w, shared0, &e);          /* frees shared0 */
+    else if (shared0)
+        sc[0]->model->shared_free(shared0);
     if (st == PHX_OK && grid && w != NULL)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
     if (st == PHX_OK && w != NULL) {
