@@ -66,5 +66,10 @@ timeout 30 sh -c "cat '$d/firms.csv' >'$d/fifo/t.csv'" || fail "phoenix never re
 wait $pid || fail "run with a FIFO firm table: exit $? ($(cat "$d/err"))"
 [ -f "$d/fifo/r.h5" ] || fail "no results after the FIFO run"
 
+# fuzzer finding (results reader): a damaged dataset shape (2^58 values) was multiplied out in
+# size_t and allocated: "out of memory" (exit 1), or, wrapped around, a heap overflow. Now: exit 2.
+expect_error damaged-shape 2 "dataset mean (288230376151711745 values) needs .*is the file damaged?" \
+    "$PHOENIX" summary tests/data/fuzz/results-huge-shape.h5
+
 [ "$fails" -eq 0 ] && echo "t_hardening: all checks passed"
 [ "$fails" -eq 0 ]

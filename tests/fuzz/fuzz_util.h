@@ -8,15 +8,27 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A directory of this process's own, made on first use. */
+static char fuzz_dir_path[256];
+
+/* At exit: the directory and the files the harness wrote into it. */
+static void fuzz_cleanup(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fuzz_dir_path);
+    if (fuzz_dir_path[0] && system(cmd) != 0)
+        fprintf(stderr, "fuzz: could not remove %s\n", fuzz_dir_path);
+}
+
+/* A directory of this process's own, made on first use, removed at exit. */
 static const char *fuzz_dir(void)
 {
-    static char dir[256];
+    char *dir = fuzz_dir_path;
     if (dir[0] == '\0') {
         const char *t = getenv("TMPDIR");
-        snprintf(dir, sizeof dir, "%s/phoenix-fuzz-XXXXXX", t && *t ? t : "/tmp");
+        snprintf(dir, sizeof fuzz_dir_path, "%s/phoenix-fuzz-XXXXXX", t && *t ? t : "/tmp");
         if (mkdtemp(dir) == NULL)
             abort();
+        atexit(fuzz_cleanup);
     }
     return dir;
 }
