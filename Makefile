@@ -39,7 +39,7 @@ PHOENIX   := $(BUILD)/phoenix
 DEB_PKGS  := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools libcunit1-dev \
              librandom123-dev libinih-dev nettle-dev python3 python3-h5py python3-xarray \
              python3-h5netcdf libcsv-dev libplplot-dev plplot-driver-cairo libxlsxwriter-dev \
-             fonts-noto-cjk libxml2-utils chromium clang libclang-rt-14-dev
+             fonts-noto-cjk libxml2-utils chromium clang libclang-rt-14-dev libomp-14-dev
 
 # The MPI build: OpenMPI's compiler flags and libraries through pkg-config (ompi-c), the
 # compiler stays $(CC). mpirun comes with openmpi-bin.
@@ -49,7 +49,7 @@ PHX_MPI   := -DPHX_MPI
 DEB_PKGS  += libopenmpi-dev openmpi-bin
 endif
 
-.PHONY: all deps run test check bench clean docs FORCE
+.PHONY: all deps run test check bench clean docs fuzz fuzz-build FORCE
 all: $(PHOENIX)
 
 # Install whatever is missing (as root); otherwise print the exact command to run.
@@ -112,6 +112,46 @@ check: deps
 	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  PHX_OPT="-O1 -g -fopenmp -ffp-contract=off" test
 
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c: the scenario loader, the firm-table reader, the
+# results reader) built with clang, ASan and UBSan into build-fuzz/, each run for FUZZ_TIME seconds
+# on its seeds (tests/fuzz/<target>/); a finding stops the run (docs/developing.md "Fuzzing").
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS := scenario firms results
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS   := -timeout=20
+# libhdf5 itself loops on some corrupt files (the global heap of a variable-length string: issue
+# 16 item 5, not ours to fix): the results target runs in fork mode, where such a hang (a timeout,
+# its input kept in build-fuzz/findings/) does not stop the run, and neither does a crash: each is
+# run again afterwards (tests/fuzz/triage.sh) and fails `make fuzz` unless it dies inside
+# libhdf5's global heap (H5HG_read, the same defect).
+# libhdf5 also asks malloc for absurd sizes read from a corrupt file, and copes with the NULL that
+# malloc returns then: under ASan too (allocator_may_return_null), as in the release build.
+FUZZ_FLAGS_results := -timeout=5 -fork=1 -ignore_timeouts=1 -ignore_crashes=1 -ignore_ooms=0
+FUZZ_ASAN_results  := :allocator_may_return_null=1
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang PHX_OPT="-O1 -g -fopenmp -ffp-contract=off" \
+	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t build-fuzz/findings; echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+	  flags="$(FUZZ_FLAGS)"; asan=""; \
+	  [ $$t != results ] || { flags="$(FUZZ_FLAGS_results)"; asan="$(FUZZ_ASAN_results)"; }; \
+	  ASAN_OPTIONS=detect_leaks=1$$asan LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan-hdf5.supp \
+	    ./build-fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) $$flags \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/findings/$$t- \
+	    build-fuzz/corpus/$$t tests/fuzz/$$t >build-fuzz/$$t.log 2>&1 \
+	  || [ $$t = results ] \
+	  || { tail -n 60 build-fuzz/$$t.log; echo "fuzz: $$t: a finding (build-fuzz/findings/)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^#[0-9]+: cov' build-fuzz/$$t.log | tail -n 1; \
+	  [ $$t != results ] || sh tests/fuzz/triage.sh $$t || exit 1; \
+	  n=$$(ls build-fuzz/findings | grep -c "^$$t-timeout"); [ "$$n" -eq 0 ] || \
+	    echo "fuzz: $$t: $$n inputs on which libhdf5 hangs (issue 16 item 5): build-fuzz/findings/$$t-timeout-*"; \
+	done
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(PHX_STD) $(PHX_OPT) $(PHX_WARN) $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+	  $(LIB) $(PKG_LIBS)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh bench/run.sh
@@ -122,6 +162,6 @@ docs: $(PHOENIX)
 	@echo "docs: wrote docs/scenarios.md"
 
 clean:
-	rm -rf build build-san build-mpi build-san-mpi phoenix
+	rm -rf build build-san build-mpi build-san-mpi build-fuzz phoenix
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.d)

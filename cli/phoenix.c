@@ -11,6 +11,7 @@
 
 #include "../engine/cluster.h"
 #include "../engine/phx.h"
+#include "../engine/resources.h"
 #include "../engine/run.h"
 #include "../engine/scenario.h"
 #include "../models/models.h"
@@ -115,14 +116,22 @@ int cli_shared_option(int c, const char *arg, cli_opts *o)
         o->n_ov++;
         return 1;
     }
-    case 't':
+    case 't': {
         if (cli_positive_long("--threads", arg, &o->threads))
             return -1;
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        if (cores > 0 && o->threads > cores && cluster_rank() == 0)
+        if (o->threads > phx_max_threads()) {          /* more only costs memory (engine/resources.h) */
+            if (cluster_rank() == 0)
+                fprintf(stderr, "phoenix: warning: --threads %ld is more than %d (%d per processor); "
+                                "using %d\n", o->threads, phx_max_threads(), PHX_THREADS_PER_CORE,
+                        phx_max_threads());
+            o->threads = phx_max_threads();
+        } else if (cores > 0 && o->threads > cores && cluster_rank() == 0) {
             fprintf(stderr, "phoenix: warning: --threads %ld is more than the %ld cores of this "
                     "machine; the extra threads only compete for them\n", o->threads, cores);
+        }
         return 1;
+    }
     case 'b': return cli_positive_long("--block", arg, &o->block) ? -1 : 1;
     case 'F': o->force = 1; return 1;
     case 'q': o->quiet = 1; return 1;

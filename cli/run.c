@@ -131,17 +131,17 @@ static int agree_args(int st, run_args *a)
  * scenario's stopping point sets the replication count of all, so that they stay paired. The
  * scenarios are not changed: what ran goes to rec[i] and the file's run record. */
 static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
-                   const posterior *post, h5_writer *w, run_record *rec, cli_clock *clk,
-                   phx_err *e)
+                   const posterior *post, h5_writer *w, void *prepared, run_record *rec,
+                   cli_clock *clk, phx_err *e)
 {
-    void *shared = NULL;
+    void *shared = prepared;           /* scenario 0's, prepared before the file was opened */
     run_options ro = { .threads = (int)a->o.threads, .block = (size_t)a->o.block,
                        .progress = cli_progress_mode(a->o.quiet) };
     ro.sampler = (sampler_kind)sc[i]->sampler_kind;
     int by_precision = a->precision > 0 && i == 0;
     if (!a->o.quiet && n > 1)
         fprintf(stderr, "phoenix: scenario %zu of %zu: %s\n", i + 1, n, sc[i]->name);
-    int st = sc[i]->model->prepare(sc[i], &shared, e);
+    int st = shared ? PHX_OK : sc[i]->model->prepare(sc[i], &shared, e);
     posterior_design *pd = NULL;         /* --posterior: engine/posterior.h */
     if (st == PHX_OK && post != NULL)
         st = posterior_design_alloc(&pd, post, sc[i], ro.sampler, (size_t)sc[i]->replications, e);
@@ -189,14 +189,14 @@ static int run_one(scenario *const *sc, size_t i, size_t n, const run_args *a,
  * runs this, in step (the same collective calls in the same order, the loop ruled by agreed
  * statuses); only rank 0 writes: `w` is NULL on the others. */
 static int run_set(scenario **sc, size_t n, const run_args *a, const posterior *post, h5_writer *w,
-                   phx_err *e)
+                   void *shared0, phx_err *e)
 {
     int st = PHX_OK;
     run_record *rec = phx_calloc(n, sizeof *rec);
     cli_clock clk;
     cli_clock_start(&clk);
     for (size_t i = 0; st == PHX_OK && i < n; i++)
-        st = run_one(sc, i, n, a, post, w, rec, &clk, e);
+        st = run_one(sc, i, n, a, post, w, i == 0 ? shared0 : NULL, rec, &clk, e);
     if (st == PHX_OK && !a->o.quiet)
         cli_clock_print(&clk);
     for (size_t i = 1; st == PHX_OK && w != NULL && i < n; i++)
@@ -222,16 +222,36 @@ static void note_checkpoint(const char *out)
     free(ckpt);
 }
 
+/* Every scenario's inputs (firm tables ...) read and checked before the output's temporary file
+ * exists: the first one's prepared data is kept for its run, the others' freed (prepared again
+ * when their turn comes, so that only one is held at a time). */
+static int prepare_all(scenario **sc, size_t n, void **shared0, phx_err *e)
+{
+    int st = PHX_OK;
+    for (size_t i = 0; st == PHX_OK && i < n; i++) {
+        void *shared = NULL;
+        st = sc[i]->model->prepare(sc[i], &shared, e);
+        if (i == 0)
+            *shared0 = shared;
+        else if (shared)
+            sc[i]->model->shared_free(shared);
+    }
+    return cluster_agree(st, e);
+}
+
 static int run_and_write(scenario **sc, size_t n, const run_args *a, const char *command_line,
                          const sweep_grid *grid)
 {
     int print_summary = grid == NULL;
     phx_err e = { 0 };
     h5_writer *w = NULL;
+    void *shared0 = NULL;               /* the inputs are read before the output is opened */
     int st = paired_check(sc, n, a->precision > 0, &e);
     posterior *post = NULL;
     if (st == PHX_OK && a->posterior != NULL)
         st = calibration_posterior_load(a->posterior, &post, &e);
+    if (st == PHX_OK)
+        st = prepare_all(sc, n, &shared0, &e);
     size_t done = 0;
     if (st == PHX_OK && cluster_rank() == 0 && a->resume)
         st = h5_writer_resume(&w, a->o.out, a->o.force, sc[0], &done, &e);
@@ -243,7 +263,9 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         tempguard_set(h5_writer_temp_path(w));
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
-        st = run_set(sc, n, a, post, w, &e);
+        st = run_set(sc, n, a, post, w, shared0, &e);    /* frees shared0 */
+    else if (shared0)
+        sc[0]->model->shared_free(shared0);
     if (st == PHX_OK && grid && w != NULL)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
     if (st == PHX_OK && w != NULL) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ini.h>
+#include "ini_text.h"
 
 const char *keep_string(loader *L, const char *s)
 {
@@ -31,22 +32,11 @@ void add_entry(loader *L, const char *key, const char *value, const char *file, 
 
 typedef struct file_ctx {
     loader *L;
-    FILE *f;
+    ini_text t;         /* the file's text; t.line: the line last handed to inih */
     const char *file;
-    int line;           /* line of the text last handed to inih */
     size_t first;       /* first entry of this file in L->e */
     phx_err err;        /* first error found by the handler */
 } file_ctx;
-
-/* An fgets that counts lines, so the handler knows where each key stands. */
-static char *counting_reader(char *str, int num, void *stream)
-{
-    file_ctx *c = stream;
-    char *r = fgets(str, num, c->f);
-    if (r != NULL)
-        c->line++;
-    return r;
-}
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -54,21 +44,21 @@ static int on_key(void *user, const char *section, const char *name, const char 
     if (c->err.status)
         return 1;       /* report only the first error */
     if (section[0] == '\0') {
-        phx_fail(&c->err, PHX_EINPUT, c->file, c->line, name, "key outside any [section]");
+        phx_fail(&c->err, PHX_EINPUT, c->file, c->t.line, name, "key outside any [section]");
         return 0;
     }
     char key[256];
     if (snprintf(key, sizeof key, "%s.%s", section, name) >= (int)sizeof key) {
-        phx_fail(&c->err, PHX_EINPUT, c->file, c->line, name, "key too long");
+        phx_fail(&c->err, PHX_EINPUT, c->file, c->t.line, name, "key too long");
         return 0;
     }
     for (size_t i = c->first; i < c->L->n; i++)
         if (strcmp(c->L->e[i].key, key) == 0) {
-            phx_fail(&c->err, PHX_EINPUT, c->file, c->line, key, "set twice (first at line %d)",
+            phx_fail(&c->err, PHX_EINPUT, c->file, c->t.line, key, "set twice (first at line %d)",
                      c->L->e[i].line);
             return 0;
         }
-    add_entry(c->L, key, value, c->file, c->line);
+    add_entry(c->L, key, value, c->file, c->t.line);
     return 1;
 }
 
@@ -115,20 +105,27 @@ static int open_file(loader *L, const char *path, const char *from_file, int fro
     return PHX_OK;
 }
 
-/* Parse the open file `f` (named `path`) into L's entries, from index *first on. */
+/* Parse the open file `f` (named `path`) into L's entries, from index *first on: read whole and
+ * checked as text first, then handed to libinih a line at a time (ini_text.h says why). */
 static int parse_file(loader *L, FILE *f, const char *path, size_t *first, const char **file,
                       phx_err *e)
 {
+    file_ctx c = { .L = L, .file = keep_string(L, path), .first = L->n };
+    *first = c.first;
+    *file = c.file;
+    if (ini_text_read(&c.t, f, c.file, e) != PHX_OK) {
+        ini_text_free(&c.t);
+        return e->status;
+    }
     /* Debian's libinih exposes its options at run time: no multi-line values (an indented key
-     * is a key, not a continuation), and a line buffer that grows for long lines. */
+     * is a key, not a continuation), and a line buffer that grows up to the longest line. */
     ini_allow_multiline = false;
     ini_use_stack = false;
     ini_allow_realloc = true;
-
-    file_ctx c = { .L = L, .f = f, .file = keep_string(L, path), .first = L->n };
-    int r = ini_parse_stream(counting_reader, &c, on_key, &c);
-    *first = c.first;
-    *file = c.file;
+    ini_max_line = (int)c.t.n + 2;
+    c.t.at_line_start = 1;
+    int r = ini_parse_stream(ini_text_reader, &c.t, on_key, &c);
+    ini_text_free(&c.t);                     /* has_scenario stays */
     if (c.err.status) {
         *e = c.err;
         return c.err.status;
@@ -137,6 +134,9 @@ static int parse_file(loader *L, FILE *f, const char *path, size_t *first, const
         return phx_fail(e, PHX_EINPUT, c.file, r, NULL, "syntax error: expected '[section]' or 'key = value'");
     if (r < 0)
         return phx_fail(e, PHX_ERUN, c.file, 0, NULL, "cannot parse (out of memory)");
+    if (!c.t.has_scenario)
+        return phx_fail(e, PHX_EINPUT, c.file, 0, NULL,
+                        "not a scenario: no [scenario] section (docs/scenarios.md)");
     return PHX_OK;
 }
 

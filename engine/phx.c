@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,7 +91,8 @@ int phx_parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || !isfinite(v) || (errno == ERANGE && fabs(v) >= 1.0))
+    /* ERANGE on underflow (1e-320: a subnormal, 1e-400: 0) is still a number; overflow is not */
+    if (end == s || !isfinite(v) || (errno == ERANGE && fabs(v) > DBL_MIN))
         return -1;
     while (isspace((unsigned char)*end))
         end++;

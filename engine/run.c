@@ -2,6 +2,7 @@
  * (one obvious `omp parallel for` over independent replications), handed to a sink in order. */
 #include "run.h"
 #include "layout.h"
+#include "resources.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -96,6 +97,39 @@ static size_t run_block_size(const run_options *o, size_t n)
     return B;
 }
 
+/* Threads: as asked (or OpenMP's default), at most phx_max_threads() and never more than a
+ * block's replications (an idle thread's scratch is memory for nothing). Results do not depend
+ * on the thread count. */
+static int run_threads(const run_options *o, size_t B)
+{
+    int t = o->threads > 0 ? o->threads : omp_get_max_threads();
+    if (t > phx_max_threads())
+        t = phx_max_threads();
+    if ((size_t)t > B)
+        t = (int)B;
+    return t > 0 ? t : 1;
+}
+
+/* What the run is about to allocate (two blocks' buffers and the sampler; the model's scratch
+ * is per thread, bounded by the thread cap), refused before anything is allocated. */
+static int run_check_memory(const run_state *r, size_t n_total, phx_err *e)
+{
+    const scenario *sc = r->sc;
+    double per_rep = (double)(sc->n_slots + r->row_len + r->grow_len) * sizeof(double) +
+                     sizeof(int) + sizeof(uint32_t);
+    char what[160];
+    snprintf(what, sizeof what, "a block of %zu replications (two buffers of %zu values each)", r->B,
+             sc->n_slots + r->row_len + r->grow_len);
+    if (phx_memory_check(2.0 * (double)r->B * per_rep, what, sc->path, "--block",
+                         "use a smaller --block", e))
+        return e->status;
+    if (r->o->design != NULL)
+        return PHX_OK;
+    snprintf(what, sizeof what, "sampler %s over %zu replications", sampler_name(r->o->sampler), n_total);
+    return phx_memory_check(sampler_bytes(r->o->sampler, sc, n_total), what, sc->path,
+                            "scenario.sampler", "use sampler mc or sobol, or fewer replications", e);
+}
+
 static int run_state_init(run_state *r, const scenario *sc, const void *shared, size_t first,
                           size_t n, const run_options *o, const run_sink *sink, phx_err *e)
 {
@@ -105,9 +139,11 @@ static int run_state_init(run_state *r, const scenario *sc, const void *shared, 
                       .row_len = layout_row_len(m, sc->n_years),
                       .grow_len = layout_group_row_len(m, sc->n_years), .B = run_block_size(o, n) };
     size_t n_total = (size_t)sc->replications > first + n ? (size_t)sc->replications : first + n;
+    r->threads = run_threads(o, r->B);
+    if (run_check_memory(r, n_total, e) != PHX_OK)
+        return e->status;
     if (o->design == NULL && (r->smp = sampler_alloc(o->sampler, sc, n_total, e)) == NULL)
         return e->status;
-    r->threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     size_t B = r->B;
     for (int k = 0; k < 2; k++) {
         r->buf[k].theta = phx_malloc(B * sc->n_slots * sizeof *r->buf[k].theta + 1);

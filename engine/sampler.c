@@ -85,6 +85,17 @@ sampler *sampler_alloc(sampler_kind kind, const scenario *sc, size_t n_total, ph
     return s;
 }
 
+double sampler_bytes(sampler_kind kind, const scenario *sc, size_t n_total)
+{
+    size_t n_dim = 0;
+    for (size_t k = 0; k < sc->n_slots; k++)
+        n_dim += sc->slot_random[k] != 0;
+    double b = (double)sc->n_slots * (double)sizeof(size_t);
+    if (kind == SAMPLER_LHS)
+        b += (double)n_dim * (double)n_total * sizeof(uint32_t);
+    return b;
+}
+
 void sampler_free(sampler *s)
 {
     if (s == NULL)

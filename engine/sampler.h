@@ -19,6 +19,9 @@ const char *sampler_name(sampler_kind kind);
  * dimensions) returns NULL and fills `e`. */
 sampler *sampler_alloc(sampler_kind kind, const scenario *sc, size_t n_total, phx_err *e);
 void sampler_free(sampler *s);
+/* The bytes sampler_alloc() would take (LHS: a permutation of n_total per random slot), so that
+ * a run can refuse before allocating. */
+double sampler_bytes(sampler_kind kind, const scenario *sc, size_t n_total);
 
 /* Fill theta for replications first..first+n-1: theta[i * sc->n_slots + slot]. Constants are
  * copied; random slots are inverse-CDF images of the sampler's uniforms. The values depend only

@@ -21,20 +21,20 @@
 static int parse_years(scenario *sc, const entry *en, phx_err *e)
 {
     long a, b;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", en->value);
+    char *buf = phx_strdup(en->value);        /* the whole value: never truncated */
     char *dash = strchr(buf, '-');
+    int bad;
     if (dash) {
         *dash = '\0';
-        if (phx_parse_long(phx_trim(buf), &a) || phx_parse_long(phx_trim(dash + 1), &b))
-            return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
-                            "'%s' is not a year range like 2021-2023", en->value);
-    } else if (phx_parse_long(phx_trim(buf), &a) == 0) {
-        b = a;
+        bad = phx_parse_long(phx_trim(buf), &a) || phx_parse_long(phx_trim(dash + 1), &b);
     } else {
+        bad = phx_parse_long(phx_trim(buf), &a);
+        b = a;
+    }
+    free(buf);
+    if (bad)
         return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
                         "'%s' is not a year range like 2021-2023", en->value);
-    }
     if (a < 1900 || b > 2200 || b < a || b - a + 1 > MAX_YEARS)
         return phx_fail(e, PHX_EINPUT, en->file, en->line, en->key,
                         "years %ld-%ld out of bounds (1900..2200, first <= last, at most %d years)", a, b,

@@ -1,6 +1,7 @@
 /* h5read.c -- reading results files back: one metric of one scenario as a plain array. */
 #include "h5.h"
 #include "h5util.h"
+#include "../engine/resources.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +60,20 @@ int h5_read_array(const char *path, const char *dataset, double **values, size_t
         st = phx_fail(e, PHX_EINPUT, path, 0, NULL, "%s: not an array of rank 1 to 3", dataset);
     if (st == PHX_OK) {
         size_t total = 1;
-        for (int k = 0; k < r; k++)
+        double bytes = sizeof **values;      /* in double: a damaged shape must not wrap around */
+        for (int k = 0; k < r; k++) {
             total *= (dims[k] = (size_t)hd[k]);
-        *values = phx_malloc(total * sizeof **values);
-        if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *values) < 0) {
+            bytes *= (double)hd[k];
+        }
+        if (phx_memory_check(bytes, dataset, path, NULL, "is the file damaged?", e))
+            st = e->status;
+        else
+            *values = phx_malloc(total * sizeof **values);
+        if (st == PHX_OK && total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *values) < 0) {
             free(*values);
             *values = NULL;
             st = h5u_damaged(e, path, "cannot read %s as numbers", dataset);
-        } else {
+        } else if (st == PHX_OK) {
             *rank = r;
         }
     }

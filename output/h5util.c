@@ -1,5 +1,6 @@
 /* h5util.c -- HDF5 error capture, attribute and string helpers shared by the output/ files. */
 #include "h5util.h"
+#include "../engine/resources.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -322,6 +323,10 @@ int h5u_read_strs(hid_t loc, const char *name, char ***out, size_t *n, const cha
         st = phx_fail(e, PHX_EINPUT, file, 0, NULL, "dataset %s: not a 1-D list of names", name);
         goto done;
     }
+    if (phx_memory_check(2.0 * (double)dim * sizeof *raw, name, file, NULL, "is the file damaged?", e)) {
+        st = e->status;                      /* a damaged length, before allocating for it */
+        goto done;
+    }
     raw = phx_calloc(dim ? dim : 1, sizeof *raw);
     if (dim > 0 && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
         st = h5u_damaged(e, file, "cannot read dataset %s", name);
@@ -358,9 +363,17 @@ int h5u_read_f64(hid_t loc, const char *name, int rank, double **out, size_t *di
         goto done;
     }
     size_t total = 1;
+    double bytes = sizeof **out;             /* in double: a damaged shape must not wrap around */
     for (int k = 0; k < rank; k++) {
         dims[k] = (size_t)hd[k];
         total *= dims[k];
+        bytes *= (double)hd[k];
+    }
+    char what[160];
+    snprintf(what, sizeof what, "dataset %s (%zu values)", name, total);
+    if (phx_memory_check(bytes, what, file, NULL, "is the file damaged?", e)) {
+        st = e->status;
+        goto done;
     }
     *out = phx_malloc(total * sizeof **out);
     if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0) {
