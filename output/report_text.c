@@ -1,6 +1,7 @@
 /* report_text.c -- the report's words in Chinese and English, metric labels from the metric
  * tables' long names (stored in the results file), and a growing string for the page. */
 #include "rpt.h"
+#include "table.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -158,26 +159,8 @@ void rpt_buf_free(rpt_buf *b)
 
 /* ---- numbers as text ----------------------------------------------------------------------- */
 
+/* The report's numbers read as the text outputs' do (output/table.c). */
 void rpt_num(char *buf, size_t n, double x)
 {
-    if (isnan(x)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    double a = fabs(x);
-    if (a < 1e3 || a >= 1e15) {
-        snprintf(buf, n, "%.4g", x);
-        return;
-    }
-    char digits[32];
-    snprintf(digits, sizeof digits, "%.0f", a);
-    size_t len = strlen(digits), o = 0;
-    if (x < 0 && o + 1 < n)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
+    table_num(buf, n, x);
 }
