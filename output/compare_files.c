@@ -62,11 +62,7 @@ static int cf_open(const char *path, const char *name, cf_side *s, phx_err *e)
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "sampler", &s->sampler, path, e);
     if (st == PHX_OK)
-        st = h5u_read_attr_i64(g, "n_replications", &s->n, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i32s(g, "year_first", &s->y0, 1, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i32s(g, "year_last", &s->y1, 1, path, e);
+        st = h5u_read_span(g, path, &s->n, &s->y0, &s->y1, e);
     h5u_strs_free(names, n);
     h5u_close(g);
     h5u_close(file);

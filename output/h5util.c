@@ -532,6 +532,17 @@ int h5u_scenario_names(hid_t file, const char *path, char ***names, size_t *n, p
     return PHX_OK;
 }
 
+int h5u_read_span(hid_t g, const char *path, int64_t *n_rep, int32_t *year_first,
+                  int32_t *year_last, phx_err *e)
+{
+    int st = h5u_read_attr_i64(g, "n_replications", n_rep, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_i32s(g, "year_first", year_first, 1, path, e);
+    if (st == PHX_OK)
+        st = h5u_read_attr_i32s(g, "year_last", year_last, 1, path, e);
+    return st;
+}
+
 int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *group, phx_err *e)
 {
     *group = -1;

@@ -78,6 +78,11 @@ int h5u_check_heaps(const char *path, phx_err *e);
  * the scenarios the file holds. */
 int h5u_open_scenario(hid_t file, const char *path, const char *name, hid_t *group, phx_err *e);
 
+/* A scenario group's run span: its attributes n_replications, year_first and year_last (the
+ * readers of summary, report and compare all start from them). PHX_OK or fills `e`. */
+int h5u_read_span(hid_t g, const char *path, int64_t *n_rep, int32_t *year_first,
+                  int32_t *year_last, phx_err *e);
+
 /* Names of the scenarios in /scenarios, in the order they were written (name order for files
  * without creation order). Free with h5u_strs_free. */
 int h5u_scenario_names(hid_t file, const char *path, char ***names, size_t *n, phx_err *e);

@@ -222,11 +222,7 @@ static int read_scenario(hid_t file, const char *path, const char *name, rpt_sce
     s->name = phx_strdup(name);
     int st = h5u_open_scenario(file, path, name, &g, e);
     if (st == PHX_OK)
-        st = h5u_read_attr_i64(g, "n_replications", &s->n_rep, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i32s(g, "year_first", &s->year_first, 1, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i32s(g, "year_last", &s->year_last, 1, path, e);
+        st = h5u_read_span(g, path, &s->n_rep, &s->year_first, &s->year_last, e);
     if (st == PHX_OK) {
         s->description = opt_str(g, "description");
         s->model = opt_str(g, "model");

@@ -112,11 +112,7 @@ static int sum_load(hid_t f, const char *path, const char *name, sum_scenario *s
     if (st == PHX_OK)
         st = h5u_read_attr_str(g, "model", &s->model, path, e);
     if (st == PHX_OK)
-        st = h5u_read_attr_i64(g, "n_replications", &s->n_rep, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i32s(g, "year_first", &s->year_first, 1, path, e);
-    if (st == PHX_OK)
-        st = h5u_read_attr_i32s(g, "year_last", &s->year_last, 1, path, e);
+        st = h5u_read_span(g, path, &s->n_rep, &s->year_first, &s->year_last, e);
     if (st == PHX_OK) {
         int ex = h5u_exists(g, "summary");
         if (ex <= 0)
