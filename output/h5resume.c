@@ -106,6 +106,25 @@ static int h5r_copy(const char *from, const char *to)
     return err;
 }
 
+/* "<checkpoint>.new": where a checkpoint is copied before its rename. */
+static char *h5r_partial_name(const char *ckpt)
+{
+    size_t n = strlen(ckpt) + 5;
+    char *tmp = phx_malloc(n);
+    snprintf(tmp, n, "%s.new", ckpt);
+    return tmp;
+}
+
+/* A run killed while copying a checkpoint leaves a partial "<checkpoint>.new"; the checkpoint
+ * itself is intact (the rename never happened), so the copy is of no use: the run that takes
+ * the checkpoint over deletes it. */
+static void h5r_drop_partial(const char *ckpt)
+{
+    char *tmp = h5r_partial_name(ckpt);
+    unlink(tmp);
+    free(tmp);
+}
+
 /* Take a checkpoint now (see the top of this file). */
 static int h5r_checkpoint(h5_writer *w, phx_err *e)
 {
@@ -114,9 +133,7 @@ static int h5r_checkpoint(h5_writer *w, phx_err *e)
         st = h5u_fail(e, w->path, "cannot flush a checkpoint");
     if (st != PHX_OK)
         return st;
-    size_t n = strlen(w->ckpt) + 5;
-    char *tmp = phx_malloc(n);
-    snprintf(tmp, n, "%s.new", w->ckpt);
+    char *tmp = h5r_partial_name(w->ckpt);
     int err = h5r_copy(w->tmp, tmp);
     if (err == 0 && rename(tmp, w->ckpt) != 0)
         err = errno;
@@ -154,8 +171,10 @@ int h5w_checkpoint_due(h5_writer *w, phx_err *e)
 
 void h5w_checkpoint_drop(h5_writer *w)
 {
-    if (w->ckpt != NULL && w->checkpoint)
+    if (w->ckpt != NULL && w->checkpoint) {
         unlink(w->ckpt);
+        h5r_drop_partial(w->ckpt);
+    }
     if (w->ckpt_fd >= 0)
         close(w->ckpt_fd);
     w->ckpt_fd = -1;
@@ -177,6 +196,7 @@ int h5_writer_checkpoints(h5_writer *w, phx_err *e)
         free(name);
         return phx_fail(e, PHX_EINPUT, w->path, 0, NULL, "another phoenix run is writing it");
     }
+    h5r_drop_partial(name);
     free(w->ckpt);
     w->ckpt = name;
     w->checkpoint = 1;
@@ -333,6 +353,7 @@ int h5_writer_resume(h5_writer **out, const char *path, int force, const scenari
     w->ckpt_fd = open(ckpt, O_RDONLY);         /* ours now: a second --resume is refused */
     if (w->ckpt_fd >= 0)
         flock(w->ckpt_fd, LOCK_SH | LOCK_NB);
+    h5r_drop_partial(ckpt);
     st = h5r_open(w, sc, *done, e);
     if (st != PHX_OK) {
         h5_writer_abort(w);

@@ -98,12 +98,16 @@ def check_kill(tmp, ini):
     time.sleep(0.5)
     p.kill()
     p.wait()
-    # the live temporary; a checkpoint (killed.h5.tmp.resume) may be there too, by timing
-    temps = [n for n in os.listdir(tmp) if n.startswith("killed.h5.tmp.") and not n.endswith(".resume")]
+    # the live temporary; a checkpoint (killed.h5.tmp.resume) and, if the kill came while one
+    # was being copied, its partial copy (killed.h5.tmp.resume.new) may be there too, by timing
+    temps = [n for n in os.listdir(tmp) if n.startswith("killed.h5.tmp.")
+             and not n.endswith((".resume", ".resume.new"))]
     check(len(temps) == 1 and not os.path.exists(out), f"after kill -9: a temporary, no result {temps}")
     r = phoenix("run", ini, "-o", out, "-n", "5")
     check(r.returncode == 0 and temps and temps[0] in r.stderr and "interrupted run" in r.stderr,
           f"the next run reports the stale temporary: {r.stderr!r}")
+    check(not os.path.exists(out + ".tmp.resume.new"),
+          "a partial checkpoint copy is gone after the next run")
     for n in temps:
         r = phoenix("summary", os.path.join(tmp, n), timeout=20)
         check(r.returncode == 2, f"a killed run's temporary is not a result: exit {r.returncode}")
