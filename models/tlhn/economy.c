@@ -11,73 +11,77 @@
 
 /* §6.1: VA grows by exp(μ + σ_c Z_t + σ_i ε_it) − 1; tax keeps its share of VA; energy intensity
  * falls by the autonomous efficiency gain (electricity and emissions follow energy [ours]). */
-void tlhn_economy_grow(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
+static inline void grow(tlhn_scratch *s, size_t i, double g, double eff)
 {
-    (void)sh;
-    int year = rc->year_first + y;
-    double mu = THETA(rc, P_ECON_GROWTH), sc = THETA(rc, P_ECON_SIGMA_COMMON);
+    double ge = g * eff;
+    s->va[i] *= g;
+    s->tax[i] *= g;
+    s->energy[i] *= ge;
+    s->kwh[i] *= ge;
+    s->emissions[i] *= ge;
+}
+
+/* §6.2: an operating firm not in rectification exits with hazard h0 + hs x its surcharge
+ * (per 10 万元), on its own uniform u; its land becomes idle (闲置工业用地). */
+static inline void maybe_exit(tlhn_scratch *s, size_t i, int district, double h0, double hs,
+                              double u)
+{
+    double h = h0 + hs * s->surcharge[i] / 10;
+    if (s->rect[i] == RECT_ACTIVE || h <= 0 || (h < 1 && u >= h))
+        return;
+    s->alive[i] = 0;
+    s->idle[district] += s->land[i];
+    s->cum[M_FIRMS_CLOSED] += 1;
+    s->cum[M_ENERGY_CLOSED] += s->energy[i];      /* counted apart from policy */
+}
+
+/* The 规上 totals of the operating firms at the end of the year, for record() (tlhn.c). */
+static inline void add_totals(tlhn_scratch *s, size_t i)
+{
+    s->op_va += s->va[i];
+    s->op_tax += s->tax[i];
+    s->op_land += s->land[i];
+    s->op_energy += s->energy[i];
+    s->op_employees += s->employees[i];
+}
+
+/* One pass over the firms in table order: each operating firm grows (§6.1), may exit (§6.2),
+ * and if it still operates and is 规上, counts in the year's totals. Fused because at 1M firms
+ * every pass streams the columns from memory (bench/README.md, issue 17); firm by firm the
+ * steps read what the separate passes read, and every sum keeps table order, so the results
+ * are the very bits of three passes. ε_it and the exit uniform come from each firm's own
+ * (growth | exit, firm, year) stream, a chunk of firms at a time (engine/rng_batch.h). */
+static void firms_pass(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y,
+                       double common)
+{
+    uint32_t year = (uint32_t)(rc->year_first + y);
     double sf = THETA(rc, P_ECON_SIGMA_FIRM), eff = 1 - THETA(rc, P_ECON_AUTONOMOUS_EFFICIENCY);
-    double common = mu + sc * s->z_common;
-    /* ε_it from each firm's own (growth, firm, year) stream, rectified or not: drawn for a
-     * chunk of firms at once (engine/rng_batch.h, the same numbers as one stream at a time) */
-    rng_batch_addr ad = { rc->seed, rc->replication, RNG_TLHN_GROWTH, (uint32_t)year };
-    double eps[ECON_CHUNK] = { 0 };
+    double h0 = THETA(rc, P_ECON_EXIT_HAZARD), hs = THETA(rc, P_ECON_SURCHARGE_HAZARD);
+    const uint8_t *district = sh->firms->district, *above = sh->firms->above_scale;
+    rng_batch_addr ag = { rc->seed, rc->replication, RNG_TLHN_GROWTH, year };
+    rng_batch_addr ax = { rc->seed, rc->replication, RNG_TLHN_EXIT, year };
+    double eps[ECON_CHUNK] = { 0 }, u[ECON_CHUNK];
+    s->op_va = s->op_tax = s->op_land = s->op_energy = s->op_employees = 0;
     for (size_t at = 0; at < s->n; at += ECON_CHUNK) {
         size_t m = s->n - at < ECON_CHUNK ? s->n - at : ECON_CHUNK;
         if (sf > 0)
-            rng_batch_gaussian_ziggurat(s->r, &ad, (uint32_t)at, m, eps);
+            rng_batch_gaussian_ziggurat(s->r, &ag, (uint32_t)at, m, eps);
+        rng_batch_uniform(&ax, (uint32_t)at, m, u);
         for (size_t l = 0; l < m; l++) {
             size_t i = at + l;
             if (!s->alive[i])
                 continue;
-            double g = exp(common + sf * eps[l]), ge = g * eff;
-            s->va[i] *= g;
-            s->tax[i] *= g;
-            s->energy[i] *= ge;
-            s->kwh[i] *= ge;
-            s->emissions[i] *= ge;
+            grow(s, i, exp(common + sf * eps[l]), eff);
+            maybe_exit(s, i, district[i], h0, hs, u[l]);
+            if (s->alive[i] && above[i])
+                add_totals(s, i);
         }
     }
-    /* §4.5: absorbed output grows at the economy's rate from the year after it was absorbed */
-    double g = exp(common);
-    s->absorbed_va = s->absorbed_va * g + s->absorbed_new_va;
-    s->absorbed_tax = s->absorbed_tax * g + s->absorbed_new_tax;
-    s->absorbed_new_va = s->absorbed_new_tax = 0;
 }
 
-void tlhn_reserve_enter(tlhn_scratch *s, const replication_ctx *rc, double mu)
+/* task 6: 对全市闲置工业用地依法依规加快处置 -- a deterministic share of the idle stock (§4.6). */
+static void recover_idle(tlhn_scratch *s, const replication_ctx *rc)
 {
-    /* §4.7 a share is converted to non-industrial use (task 6: 生态复垦、转型发展) */
-    double conv = THETA(rc, P_LAND_CONVERSION_SHARE) * mu;
-    s->cum[M_LAND_CONVERTED] += conv;
-    s->reserve_entering += mu - conv;
-}
-
-/* §6.2 natural exits of operating firms not in rectification, then §4.6 idle-land recovery. */
-void tlhn_economy_exits(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
-{
-    int year = rc->year_first + y;
-    double h0 = THETA(rc, P_ECON_EXIT_HAZARD), hs = THETA(rc, P_ECON_SURCHARGE_HAZARD);
-    const uint8_t *district = sh->firms->district;
-    rng_batch_addr ad = { rc->seed, rc->replication, RNG_TLHN_EXIT, (uint32_t)year };
-    double u[ECON_CHUNK];
-    for (size_t at = 0; at < s->n; at += ECON_CHUNK) {
-        size_t m = s->n - at < ECON_CHUNK ? s->n - at : ECON_CHUNK;
-        rng_batch_uniform(&ad, (uint32_t)at, m, u);   /* each firm's (exit, firm, year) draw */
-        for (size_t l = 0; l < m; l++) {
-            size_t i = at + l;
-            if (!s->alive[i] || s->rect[i] == RECT_ACTIVE)
-                continue;
-            double h = h0 + hs * s->surcharge[i] / 10;   /* per 10 万元 of surcharge */
-            if (h <= 0 || (h < 1 && u[l] >= h))
-                continue;
-            s->alive[i] = 0;
-            s->idle[district[i]] += s->land[i];           /* 闲置工业用地 */
-            s->cum[M_FIRMS_CLOSED] += 1;
-            s->cum[M_ENERGY_CLOSED] += s->energy[i];      /* counted apart from policy */
-        }
-    }
-    /* task 6: 对全市闲置工业用地依法依规加快处置 -- a deterministic share of the stock */
     double r = THETA(rc, P_LAND_IDLE_RECOVERY);
     for (int d = 0; d < TLHN_N_DISTRICTS; d++) {
         double rec = r * s->idle[d];
@@ -88,4 +92,24 @@ void tlhn_economy_exits(const tlhn_shared *sh, tlhn_scratch *s, const replicatio
         tlhn_add(s, M_LAND_REVITALIZED, d, rec);
         tlhn_reserve_enter(s, rc, rec);
     }
+}
+
+void tlhn_economy_year(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y)
+{
+    double common = THETA(rc, P_ECON_GROWTH) + THETA(rc, P_ECON_SIGMA_COMMON) * s->z_common;
+    firms_pass(sh, s, rc, y, common);
+    /* §4.5: absorbed output grows at the economy's rate from the year after it was absorbed */
+    double g = exp(common);
+    s->absorbed_va = s->absorbed_va * g + s->absorbed_new_va;
+    s->absorbed_tax = s->absorbed_tax * g + s->absorbed_new_tax;
+    s->absorbed_new_va = s->absorbed_new_tax = 0;
+    recover_idle(s, rc);
+}
+
+void tlhn_reserve_enter(tlhn_scratch *s, const replication_ctx *rc, double mu)
+{
+    /* §4.7 a share is converted to non-industrial use (task 6: 生态复垦、转型发展) */
+    double conv = THETA(rc, P_LAND_CONVERSION_SHARE) * mu;
+    s->cum[M_LAND_CONVERTED] += conv;
+    s->reserve_entering += mu - conv;
 }

@@ -426,16 +426,8 @@ static void record(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
     double v[M_COUNT];
     memcpy(v, s->cum, sizeof v);
     /* 规上 totals: operating firms, absorbed output, projects in production */
-    double va = 0, tax = 0, land = 0, energy = 0, emp = 0;
-    const uint8_t *above = sh->firms->above_scale;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->alive[i] && above[i]) {
-            va += s->va[i];
-            tax += s->tax[i];
-            land += s->land[i];
-            energy += s->energy[i];
-            emp += s->employees[i];
-        }
+    double va = s->op_va, tax = s->op_tax, land = s->op_land, energy = s->op_energy;
+    double emp = s->op_employees;                  /* summed in table order by economy.c */
     /* absorbed output needs energy (and, ours, workers) at the operating firms' averages */
     if (va > 0) {
         energy += s->absorbed_va * energy / va;
@@ -504,8 +496,8 @@ static int tlhn_simulate(const void *shared, void *scratch, const replication_ct
         tlhn_rectify_complete(sh, s, rc, y);      /* 3. completions and effects (§4.4-4.5) */
         if (tlhn_attract_year(sh, s, rc, y))      /* 4. new projects (§5) */
             return PHX_ERUN;
-        tlhn_economy_grow(sh, s, rc, y);          /* 5. growth and efficiency drift (§6.1) */
-        tlhn_economy_exits(sh, s, rc, y);         /* 6. natural exits, idle land (§6.2, §4.6) */
+        tlhn_economy_year(sh, s, rc, y);          /* 5-6. growth and efficiency drift (§6.1),
+                                                   * natural exits, idle land (§6.2, §4.6) */
         s->reserve += s->reserve_entering;        /* available from next year (§4.7) */
         s->reserve_entering = 0;
         if (s->fund_balance < s->fund_min || y == 0)

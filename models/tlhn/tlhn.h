@@ -323,6 +323,7 @@ typedef struct tlhn_scratch {
     double fund_breakeven_rate;     /* smallest contribution rate solvent so far (share) */
     double fund_breakeven_capital;  /* smallest initial capital solvent so far, 万元 */
     double class_count[N_CLASSES];
+    double op_va, op_tax, op_land, op_energy, op_employees;   /* 规上 operating, end of year */
     double z_common;                /* Z_t of this year */
     double *theta;                  /* n_slots: theta with population.coverage applied */
 } tlhn_scratch;
@@ -376,9 +377,9 @@ void tlhn_rectify_complete(const tlhn_shared *sh, tlhn_scratch *s, const replica
 /* The money an action costs when it starts (§7), 万元. */
 double tlhn_action_cost(const tlhn_scratch *s, const replication_ctx *rc, size_t i, int action);
 
-/* economy.c: §6.1 growth, §6.2 natural exits and §4.6 idle-land recovery of year index y. */
-void tlhn_economy_grow(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y);
-void tlhn_economy_exits(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y);
+/* economy.c: §6.1 growth, §6.2 natural exits and §4.6 idle-land recovery of year index y, and
+ * the operating 规上 firms' end-of-year totals (s->op_*) that record() reports. */
+void tlhn_economy_year(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y);
 /* Land entering the reserve (§4.7) this year, net of the share converted to other uses. */
 void tlhn_reserve_enter(tlhn_scratch *s, const replication_ctx *rc, double mu);
 
