@@ -153,24 +153,36 @@ static void class_unit(const replication_ctx *rc, tlhn_scratch *s, const tlhn_ra
     }
 }
 
-/* §3.4 [fact: Ruian 2022]: a C or D firm pays a surcharge per kWh, capped per firm. A cost, not
- * a tax: it raises the natural exit hazard (§6.2) and is counted in surcharge_paid_yi. */
-static void surcharges(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc)
+/* One pass in table order: each operating firm's score back from its unit's block (the gather's
+ * order), and §3.4 [fact: Ruian 2022]: a C or D firm pays a surcharge per kWh, capped per firm.
+ * A cost, not a tax: it raises the natural exit hazard (§6.2) and is counted in
+ * surcharge_paid_yi. One pass rather than two (issue 17: at 1M firms a pass streams from
+ * memory); the same values, and `paid` summed in the same order. */
+static void scores_and_surcharges(const tlhn_shared *sh, tlhn_scratch *s,
+                                  const replication_ctx *rc)
 {
+    static const size_t score_row[2] = { N_IND_BELOW, N_IND_ABOVE };
+    const double *score[TLHN_MAX_UNITS];
+    size_t at[TLHN_MAX_UNITS] = { 0 };
+    tlhn_units_score_rows(sh, s, score_row, score);         /* order.c */
     double rate[2][N_CLASSES] = { { 0 } };                /* [above][class], 元/kWh */
     rate[1][CLASS_C] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_C);
     rate[1][CLASS_D] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_D);
     rate[0][CLASS_C] = THETA(rc, P_EVAL_SURCHARGE_BELOW_C);
     rate[0][CLASS_D] = THETA(rc, P_EVAL_SURCHARGE_BELOW_D);
     double cap = THETA(rc, P_EVAL_SURCHARGE_CAP), min_kwh = THETA(rc, P_EVAL_SURCHARGE_MIN_KWH);
-    const uint8_t *above = sh->firms->above_scale;
+    const uint8_t *above = sh->firms->above_scale, *unit_of = sh->unit_of;
     double paid = 0;
     for (size_t i = 0; i < s->n; i++) {
         double sc = 0;
-        if (s->alive[i] && s->kwh[i] >= min_kwh) {
-            sc = rate[above[i] != 0][s->cls[i]] * s->kwh[i] / 1e4;   /* 元 -> 万元 */
-            if (cap > 0 && sc > cap)
-                sc = cap;
+        if (s->alive[i]) {
+            size_t u = unit_of[i];
+            s->score[i] = score[u][at[u]++];
+            if (s->kwh[i] >= min_kwh) {
+                sc = rate[above[i] != 0][s->cls[i]] * s->kwh[i] / 1e4;   /* 元 -> 万元 */
+                if (cap > 0 && sc > cap)
+                    sc = cap;
+            }
         }
         s->surcharge[i] = sc;
         paid += sc;
@@ -189,7 +201,5 @@ void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx
         evaluate_unit(sh, s, rc, u, count[u]);
         class_unit(rc, s, s->items + sh->unit_start[u], count[u]);
     }
-    static const size_t score_row[2] = { N_IND_BELOW, N_IND_ABOVE };
-    tlhn_units_scores(sh, s, score_row);
-    surcharges(sh, s, rc);
+    scores_and_surcharges(sh, s, rc);
 }

@@ -61,18 +61,11 @@ void tlhn_units_gather(const tlhn_shared *sh, tlhn_scratch *s, size_t *count)
     }
 }
 
-void tlhn_units_scores(const tlhn_shared *sh, tlhn_scratch *s, const size_t score_row[2])
+void tlhn_units_score_rows(const tlhn_shared *sh, tlhn_scratch *s, const size_t score_row[2],
+                           const double **score)
 {
-    const double *score[TLHN_MAX_UNITS];
-    size_t at[TLHN_MAX_UNITS] = { 0 };
     for (size_t u = 0; u < sh->n_units; u++) {
         size_t m = sh->unit_start[u + 1] - sh->unit_start[u];
         score[u] = unit_block(sh, s, u) + score_row[sh->unit_above[u] != 0] * m;
     }
-    const uint8_t *unit_of = sh->unit_of;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->alive[i]) {
-            size_t u = unit_of[i];
-            s->score[i] = score[u][at[u]++];
-        }
 }

@@ -347,6 +347,7 @@ static void tlhn_scratch_free(void *p)
     free(s->action);
     free(s->cls);
     free(s->due);
+    free(s->active);
     free(s->items);
     tlhn_rank_work_free(s->rank_work);
     free(s->ind);
@@ -373,6 +374,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->action = phx_calloc(n, 1);
     s->cls = phx_calloc(n, 1);
     s->due = phx_calloc(n, sizeof *s->due);
+    s->active = phx_calloc(n, sizeof *s->active);
     s->items = phx_calloc(n, sizeof *s->items);
     s->rank_work = tlhn_rank_work_alloc(n);
     s->ind = phx_calloc(7 * n, sizeof *s->ind);   /* evaluate.c: 6 indicator rows + land */
@@ -403,6 +405,7 @@ static void reset(const tlhn_shared *sh, tlhn_scratch *s)
     memset(s->action, 0, sh->n);
     memset(s->cls, 0, sh->n);
     memset(s->due, 0, sh->n * sizeof *s->due);
+    s->n_active = 0;
     s->n_proj = 0;
     memset(s->cum, 0, sizeof s->cum);
     memset(s->dcum, 0, sizeof s->dcum);

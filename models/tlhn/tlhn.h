@@ -304,6 +304,8 @@ typedef struct tlhn_scratch {
     uint8_t *action;                /* ACT_* of an active action */
     uint8_t *cls;                   /* class of this year's evaluation */
     int *due;                       /* year index when an active action completes */
+    unsigned *active;               /* the firms with rect RECT_ACTIVE (rectify.c), n_active */
+    size_t n_active;
     tlhn_rank_item *items;          /* n items for ranking */
     struct tlhn_rank_work *rank_work;   /* rank_hist.c's buffers */
     double *ind;                    /* 7 n: indicators of one evaluation unit (§3.1) */
@@ -363,9 +365,10 @@ void tlhn_units_index(tlhn_shared *sh);
  * 规上 tax, VA, energy, emissions, employees, rd ratio, land; 规下 tax, kWh, land) and into
  * s->items from unit_start[u] (key 0, id rank, firm); count[u] of them. */
 void tlhn_units_gather(const tlhn_shared *sh, tlhn_scratch *s, size_t *count);
-/* One pass in table order: s->score of each operating firm from row score_row[above] of its
- * unit's block. */
-void tlhn_units_scores(const tlhn_shared *sh, tlhn_scratch *s, const size_t score_row[2]);
+/* Where each unit's scores are: row score_row[above] of its block, in the order of the gather
+ * (the unit's operating firms in table order), into score[u]. */
+void tlhn_units_score_rows(const tlhn_shared *sh, tlhn_scratch *s, const size_t score_row[2],
+                           const double **score);
 
 /* evaluate.c: §3 on the firms as they are at the start of year index y. */
 void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y);
