@@ -22,101 +22,115 @@ typedef long long v4i __attribute__((vector_size(32)));
 #define SEL(m, a, b) ((v4d)((((v4i)(a)) & (m)) | (((v4i)(b)) & ~(m))))
 #define V4(x) ((v4d){ (x), (x), (x), (x) })
 
-/* §3.1, pass 2: the indicators in place, firm by firm. A zero denominator gives -1 (no value);
- * every indicator is otherwise >= 0. Row 1 holds VA (规上) or kWh (规下) on entry. */
+/* §3.1, pass 2: the indicators in place, firm by firm, on n firms of a unit's block (tlhn.h:
+ * blocks of four firms, R rows each). A zero denominator gives -1 (no value); every indicator
+ * is otherwise >= 0. Row 1 holds VA (规上) or kWh (规下) on entry. */
 __attribute__((target_clones("avx2", "default")))
-static void ratios_unit(double *x, size_t m, size_t n, int above)
+static void ratios_unit(double *x, size_t n, int above)
 {
-    double *tax = x, *land = x + (above ? N_IND_ABOVE : N_IND_BELOW) * m;
     const v4d zero = V4(0), none = V4(-1);
     size_t j = 0;
     if (!above) {
-        double *kwh = x + IND_B_TAX_KWH * m;
+        enum { R = TLHN_ROWS_BELOW, K = 4 * IND_B_TAX_KWH, L = 4 * N_IND_BELOW };
         for (; j + 4 <= n; j += 4) {
-            v4d t = LD(tax + j), k = LD(kwh + j);
-            ST(kwh + j, SEL(k > zero, t / k, none));          /* 单位用电税收 */
-            ST(tax + j, t / LD(land + j));                    /* 亩均税收 */
+            double *q = x + j * R;
+            v4d t = LD(q), k = LD(q + K);
+            ST(q + K, SEL(k > zero, t / k, none));             /* 单位用电税收 */
+            ST(q, t / LD(q + L));                               /* 亩均税收 */
         }
         for (; j < n; j++) {
-            kwh[j] = kwh[j] > 0 ? tax[j] / kwh[j] : -1;
-            tax[j] = tax[j] / land[j];
+            double *q = &TLHN_AT(x, R, 0, j);
+            q[K] = q[K] > 0 ? q[0] / q[K] : -1;
+            q[0] = q[0] / q[L];
         }
         return;
     }
-    double *va = x + IND_VA_MU * m, *en = x + IND_VA_ENERGY * m;
-    double *em = x + IND_VA_EMISSION * m, *emp = x + IND_VA_EMPLOYEE * m;
+    enum { R = TLHN_ROWS_ABOVE, V = 4 * IND_VA_MU, E = 4 * IND_VA_ENERGY, C = 4 * IND_VA_EMISSION,
+           P = 4 * IND_VA_EMPLOYEE, L = 4 * N_IND_ABOVE };
     for (; j + 4 <= n; j += 4) {
-        v4d v = LD(va + j), e = LD(en + j), c = LD(em + j), p = LD(emp + j), l = LD(land + j);
-        ST(tax + j, LD(tax + j) / l);
-        ST(va + j, v / l);
-        ST(en + j, SEL(e > zero, v / e, none));
-        ST(em + j, SEL(c > zero, v / c, none));
-        ST(emp + j, SEL(p > zero, v / p, none));
+        double *q = x + j * R;
+        v4d v = LD(q + V), e = LD(q + E), c = LD(q + C), p = LD(q + P), l = LD(q + L);
+        ST(q, LD(q) / l);
+        ST(q + V, v / l);
+        ST(q + E, SEL(e > zero, v / e, none));
+        ST(q + C, SEL(c > zero, v / c, none));
+        ST(q + P, SEL(p > zero, v / p, none));
     }
     for (; j < n; j++) {
-        double v = va[j];
-        tax[j] = tax[j] / land[j];
-        va[j] = v / land[j];
-        en[j] = en[j] > 0 ? v / en[j] : -1;
-        em[j] = em[j] > 0 ? v / em[j] : -1;
-        emp[j] = emp[j] > 0 ? v / emp[j] : -1;
+        double *q = &TLHN_AT(x, R, 0, j), v = q[V];
+        q[0] = q[0] / q[L];
+        q[V] = v / q[L];
+        q[E] = q[E] > 0 ? v / q[E] : -1;
+        q[C] = q[C] > 0 ? v / q[C] : -1;
+        q[P] = q[P] > 0 ? v / q[P] : -1;
     }
 }
 
-/* §3.2, pass 4: score[j] = Σ_k w_k min(x / b_k, cap), summed in k order for each firm as
- * before (four firms at a time, never across k). A missing value, or b_k = 0, is neutral. */
-__attribute__((target_clones("avx2", "default")))
-static void score_unit(const double *x, size_t m, size_t n, int nk, const double *w,
-                       const double *bench, double cap, double *score)
+/* One indicator's term of the score: w min(x / b, cap); a missing value (x < 0) is neutral. */
+static inline double score_term(double x, double b, double w, double cap)
 {
-    for (size_t j = 0; j < n; j++)
-        score[j] = 0;
-    for (int k = 0; k < nk; k++) {
-        const double *xk = x + (size_t)k * m;
-        double b = bench[k], wk = w[k], neutral = wk * (1 < cap ? 1 : cap);
-        if (!(b > 0)) {
-            for (size_t j = 0; j < n; j++)
-                score[j] += neutral;
-            continue;
+    double ratio = x >= 0 ? x / b : 1;
+    return w * (ratio < cap ? ratio : cap);
+}
+
+/* §3.2, pass 4: score = Σ_k w_k min(x / b_k, cap), summed in k order for each firm (four firms
+ * at a time, never across k), into row nk (the land row, free by now) of the n firms of a
+ * unit's block of nk + 1 rows. b_k = 0 (no firm has the indicator) is neutral. */
+__attribute__((target_clones("avx2", "default")))
+static void score_unit(double *x, size_t n, int nk, const double *w, const double *bench,
+                       double cap)
+{
+    size_t R = (size_t)nk + 1, j = 0;
+    double neutral = 1 < cap ? 1 : cap;
+    const v4d vcap = V4(cap), zero = V4(0), one = V4(1);
+    for (; j + 4 <= n; j += 4) {
+        double *q = x + j * R;
+        v4d acc = V4(0);
+        for (int k = 0; k < nk; k++) {
+            if (!(bench[k] > 0)) {
+                acc += V4(w[k] * neutral);
+                continue;
+            }
+            v4d xv = LD(q + 4 * k), ratio = SEL(xv >= zero, xv / V4(bench[k]), one);
+            acc += V4(w[k]) * SEL(ratio < vcap, ratio, vcap);
         }
-        const v4d vb = V4(b), vw = V4(wk), vcap = V4(cap), zero = V4(0), one = V4(1);
-        size_t j = 0;
-        for (; j + 4 <= n; j += 4) {
-            v4d xv = LD(xk + j), ratio = SEL(xv >= zero, xv / vb, one);
-            ST(score + j, LD(score + j) + vw * SEL(ratio < vcap, ratio, vcap));
-        }
-        for (; j < n; j++) {
-            double ratio = xk[j] >= 0 ? xk[j] / b : 1;
-            score[j] += wk * (ratio < cap ? ratio : cap);
-        }
+        ST(q + 4 * nk, acc);
+    }
+    for (; j < n; j++) {
+        double *q = &TLHN_AT(x, R, 0, j), acc = 0;
+        for (int k = 0; k < nk; k++)
+            acc += bench[k] > 0 ? score_term(q[4 * k], bench[k], w[k], cap) : w[k] * neutral;
+        q[4 * nk] = acc;
     }
 }
 
 /* Score the n operating firms of unit u, whose inputs tlhn_units_gather() put in the unit's
- * block (x[k * m + j]: rows as in tlhn.h) and whose items it started; the scores end in row nk. */
+ * block and whose items it started; the scores end in row nk of the block. */
 static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
                           size_t u, size_t n)
 {
-    size_t m = sh->unit_start[u + 1] - sh->unit_start[u];
     int above = sh->unit_above[u];
     int nk = above ? N_IND_ABOVE : N_IND_BELOW;
+    size_t R = tlhn_unit_rows(sh, u);
     const double *w = above ? weight_above : weight_below;
-    double *x = s->ind + 7 * sh->unit_start[u];
+    double *x = s->ind + sh->unit_ind[u];
     /* passes 2-3 a tile at a time (so that a large unit's block is read once from memory):
      * the indicators, then their sums in firm order for b_k = benchmark_factor x the mean over
      * the unit's firms that have the indicator */
     double sum[N_IND_ABOVE] = { 0 }, cnt[N_IND_ABOVE] = { 0 }, bench[N_IND_ABOVE];
     for (size_t t = 0; t < n; t += EVAL_TILE) {
         size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
-        ratios_unit(x + t, m, len, above);
+        double *xt = x + t * R;
+        ratios_unit(xt, len, above);
         for (int k = 0; k < nk; k++) {
-            const double *xk = x + (size_t)k * m + t;
             double sk = sum[k], ck = cnt[k];
-            for (size_t j = 0; j < len; j++)
-                if (xk[j] >= 0) {
-                    sk += xk[j];
+            for (size_t j = 0; j < len; j++) {
+                double v = TLHN_AT(xt, R, k, j);
+                if (v >= 0) {
+                    sk += v;
                     ck += 1;
                 }
+            }
             sum[k] = sk;
             cnt[k] = ck;
         }
@@ -126,13 +140,13 @@ static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replicat
         cap = INFINITY;
     for (int k = 0; k < nk; k++)
         bench[k] = cnt[k] > 0 ? factor * sum[k] / cnt[k] : 0;
-    double *score = x + (size_t)nk * m;                       /* the land row, now free */
     tlhn_rank_item *items = s->items + sh->unit_start[u];
     for (size_t t = 0; t < n; t += EVAL_TILE) {               /* pass 4, a tile at a time */
         size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
-        score_unit(x + t, m, len, nk, w, bench, cap, score + t);
-        for (size_t j = t; j < t + len; j++)
-            items[j].key = -score[j];
+        double *xt = x + t * R;
+        score_unit(xt, len, nk, w, bench, cap);
+        for (size_t j = 0; j < len; j++)
+            items[t + j].key = -TLHN_AT(xt, R, nk, j);
     }
 }
 
@@ -161,10 +175,12 @@ static void class_unit(const replication_ctx *rc, tlhn_scratch *s, const tlhn_ra
 static void scores_and_surcharges(const tlhn_shared *sh, tlhn_scratch *s,
                                   const replication_ctx *rc)
 {
-    static const size_t score_row[2] = { N_IND_BELOW, N_IND_ABOVE };
-    const double *score[TLHN_MAX_UNITS];
-    size_t at[TLHN_MAX_UNITS] = { 0 };
-    tlhn_units_score_rows(sh, s, score_row, score);         /* order.c */
+    const double *block[TLHN_MAX_UNITS];
+    size_t rows[TLHN_MAX_UNITS], at[TLHN_MAX_UNITS] = { 0 };
+    for (size_t u = 0; u < sh->n_units; u++) {
+        block[u] = s->ind + sh->unit_ind[u];
+        rows[u] = tlhn_unit_rows(sh, u);                    /* the score: the last row */
+    }
     double rate[2][N_CLASSES] = { { 0 } };                /* [above][class], 元/kWh */
     rate[1][CLASS_C] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_C);
     rate[1][CLASS_D] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_D);
@@ -177,7 +193,8 @@ static void scores_and_surcharges(const tlhn_shared *sh, tlhn_scratch *s,
         double sc = 0;
         if (s->alive[i]) {
             size_t u = unit_of[i];
-            s->score[i] = score[u][at[u]++];
+            s->score[i] = TLHN_AT(block[u], rows[u], rows[u] - 1, at[u]);
+            at[u]++;
             if (s->kwh[i] >= min_kwh) {
                 sc = rate[above[i] != 0][s->cls[i]] * s->kwh[i] / 1e4;   /* 元 -> 万元 */
                 if (cap > 0 && sc > cap)

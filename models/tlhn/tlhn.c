@@ -242,6 +242,7 @@ static void tlhn_shared_free(void *p)
     free(sh->unit_start);
     free(sh->unit_above);
     free(sh->unit_of);
+    free(sh->unit_ind);
     free(sh);
 }
 
@@ -377,7 +378,8 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->active = phx_calloc(n, sizeof *s->active);
     s->items = phx_calloc(n, sizeof *s->items);
     s->rank_work = tlhn_rank_work_alloc(n);
-    s->ind = phx_calloc(7 * n, sizeof *s->ind);   /* evaluate.c: 6 indicator rows + land */
+    s->ind = phx_calloc(sh->unit_ind[sh->n_units] ? sh->unit_ind[sh->n_units] : 1,
+                        sizeof *s->ind);        /* order.c, evaluate.c */
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);
     s->theta = phx_calloc(sh->n_slots ? sh->n_slots : 1, sizeof *s->theta);

@@ -262,6 +262,7 @@ typedef struct tlhn_shared {
     size_t *unit_start;             /* n_units + 1 offsets into unit_order */
     uint8_t *unit_above;            /* is unit u a 规上 unit? */
     uint8_t *unit_of;               /* unit of firm i (order.c) */
+    size_t *unit_ind;               /* n_units + 1 offsets of the units' blocks in s->ind */
     double base_energy_intensity;   /* 规上 Σ energy / Σ VA of the base year (tce/万元) */
     size_t project_capacity;        /* first guess of signed projects per replication */
     double coverage;                /* population.coverage (coverage.c) */
@@ -308,7 +309,7 @@ typedef struct tlhn_scratch {
     size_t n_active;
     tlhn_rank_item *items;          /* n items for ranking */
     struct tlhn_rank_work *rank_work;   /* rank_hist.c's buffers */
-    double *ind;                    /* 7 n: indicators of one evaluation unit (§3.1) */
+    double *ind;                    /* the units' blocks of inputs and indicators (order.c) */
     /* projects (§5): grows in the rare replication that signs more than the first guess */
     tlhn_project *proj;
     size_t n_proj, cap_proj;
@@ -356,19 +357,25 @@ size_t tlhn_rank_first(tlhn_rank_item *a, size_t n, size_t k, int keep_rest, tlh
  * class <= c among n. */
 void tlhn_class_bounds(size_t n, const double share[N_CLASSES], size_t bounds[N_CLASSES]);
 
-/* order.c: the evaluation's unit-order layout. At most TLHN_MAX_UNITS units. */
+/* order.c: the evaluation's unit-order layout. At most TLHN_MAX_UNITS units. Unit u's block of
+ * s->ind starts at sh->unit_ind[u] and holds its firms in blocks of four: the R rows of a
+ * block (规上 R = 7: tax, VA, energy, emissions, employees, rd ratio, land; 规下 R = 3: tax,
+ * kWh, land) are four consecutive doubles each, so that the gather writes one contiguous stretch
+ * per unit and the evaluation loads a row of four firms as one vector. */
 #define TLHN_MAX_UNITS (2 * TLHN_N_DISTRICTS)
-/* Fill sh->unit_of from unit_order and unit_start (prepare). */
+#define TLHN_ROWS_ABOVE 7
+#define TLHN_ROWS_BELOW 3
+/* Row k of the firm at position p of a block of R rows. */
+#define TLHN_AT(x, R, k, p) ((x)[((p) & ~(size_t)3) * (R) + 4 * (size_t)(k) + ((p) & 3)])
+static inline size_t tlhn_unit_rows(const tlhn_shared *sh, size_t u)
+{
+    return sh->unit_above[u] ? TLHN_ROWS_ABOVE : TLHN_ROWS_BELOW;
+}
+/* Fill sh->unit_of and sh->unit_ind from unit_order and unit_start (prepare). */
 void tlhn_units_index(tlhn_shared *sh);
 /* One pass in table order: unit u's operating firms, in table order, into its block of s->ind
- * (7 (unit_start[u+1] - unit_start[u]) doubles from 7 unit_start[u], rows of that length:
- * 规上 tax, VA, energy, emissions, employees, rd ratio, land; 规下 tax, kWh, land) and into
- * s->items from unit_start[u] (key 0, id rank, firm); count[u] of them. */
+ * and into s->items from unit_start[u] (key 0, id rank, firm); count[u] of them. */
 void tlhn_units_gather(const tlhn_shared *sh, tlhn_scratch *s, size_t *count);
-/* Where each unit's scores are: row score_row[above] of its block, in the order of the gather
- * (the unit's operating firms in table order), into score[u]. */
-void tlhn_units_score_rows(const tlhn_shared *sh, tlhn_scratch *s, const size_t score_row[2],
-                           const double **score);
 
 /* evaluate.c: §3 on the firms as they are at the start of year index y. */
 void tlhn_evaluate(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, int y);
