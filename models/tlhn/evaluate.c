@@ -74,17 +74,17 @@ static inline double score_term(double x, double b, double w, double cap)
 }
 
 /* §3.2, pass 4: score = Σ_k w_k min(x / b_k, cap), summed in k order for each firm (four firms
- * at a time, never across k), into row nk (the land row, free by now) of the n firms of a
- * unit's block of nk + 1 rows. b_k = 0 (no firm has the indicator) is neutral. */
+ * at a time, never across k), of the n firms of a unit's block of nk + 1 rows; the rank key
+ * -score into their items. b_k = 0 (no firm has the indicator) is neutral. */
 __attribute__((target_clones("avx2", "default")))
-static void score_unit(double *x, size_t n, int nk, const double *w, const double *bench,
-                       double cap)
+static void score_unit(const double *x, size_t n, int nk, const double *w, const double *bench,
+                       double cap, tlhn_rank_item *items)
 {
     size_t R = (size_t)nk + 1, j = 0;
     double neutral = 1 < cap ? 1 : cap;
     const v4d vcap = V4(cap), zero = V4(0), one = V4(1);
     for (; j + 4 <= n; j += 4) {
-        double *q = x + j * R;
+        const double *q = x + j * R;
         v4d acc = V4(0);
         for (int k = 0; k < nk; k++) {
             if (!(bench[k] > 0)) {
@@ -94,18 +94,37 @@ static void score_unit(double *x, size_t n, int nk, const double *w, const doubl
             v4d xv = LD(q + 4 * k), ratio = SEL(xv >= zero, xv / V4(bench[k]), one);
             acc += V4(w[k]) * SEL(ratio < vcap, ratio, vcap);
         }
-        ST(q + 4 * nk, acc);
+        for (int l = 0; l < 4; l++)
+            items[j + l].key = -acc[l];
     }
     for (; j < n; j++) {
-        double *q = &TLHN_AT(x, R, 0, j), acc = 0;
+        const double *q = &TLHN_AT(x, R, 0, j);
+        double acc = 0;
         for (int k = 0; k < nk; k++)
             acc += bench[k] > 0 ? score_term(q[4 * k], bench[k], w[k], cap) : w[k] * neutral;
-        q[4 * nk] = acc;
+        items[j].key = -acc;
+    }
+}
+
+/* §3.2, pass 3: Σ and count of each indicator over the n firms of a block of R rows that have
+ * it (x >= 0), added to sum[k] and cnt[k] in firm order. The nk sums advance together, firm by
+ * firm (independent chains); adding +0 for a missing value leaves a sum's bits unchanged (a sum
+ * starts at +0 and adds values >= 0, so it is never -0). */
+static void sum_unit(const double *x, size_t n, size_t R, int nk, double *sum, double *cnt)
+{
+    for (size_t j = 0; j < n; j++) {
+        const double *q = &TLHN_AT(x, R, 0, j);
+        for (int k = 0; k < nk; k++) {
+            double v = q[4 * k];
+            int has = v >= 0;
+            sum[k] += has ? v : 0;
+            cnt[k] += has;
+        }
     }
 }
 
 /* Score the n operating firms of unit u, whose inputs tlhn_units_gather() put in the unit's
- * block and whose items it started; the scores end in row nk of the block. */
+ * block and whose items it started; -score ends in each item's key. */
 static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
                           size_t u, size_t n)
 {
@@ -122,18 +141,7 @@ static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replicat
         size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
         double *xt = x + t * R;
         ratios_unit(xt, len, above);
-        for (int k = 0; k < nk; k++) {
-            double sk = sum[k], ck = cnt[k];
-            for (size_t j = 0; j < len; j++) {
-                double v = TLHN_AT(xt, R, k, j);
-                if (v >= 0) {
-                    sk += v;
-                    ck += 1;
-                }
-            }
-            sum[k] = sk;
-            cnt[k] = ck;
-        }
+        sum_unit(xt, len, R, nk, sum, cnt);
     }
     double factor = THETA(rc, P_EVAL_BENCHMARK_FACTOR), cap = THETA(rc, P_EVAL_CAP);
     if (!(cap > 0))
@@ -143,10 +151,7 @@ static void evaluate_unit(const tlhn_shared *sh, tlhn_scratch *s, const replicat
     tlhn_rank_item *items = s->items + sh->unit_start[u];
     for (size_t t = 0; t < n; t += EVAL_TILE) {               /* pass 4, a tile at a time */
         size_t len = n - t < EVAL_TILE ? n - t : EVAL_TILE;
-        double *xt = x + t * R;
-        score_unit(xt, len, nk, w, bench, cap);
-        for (size_t j = 0; j < len; j++)
-            items[t + j].key = -TLHN_AT(xt, R, nk, j);
+        score_unit(x + t * R, len, nk, w, bench, cap, items + t);
     }
 }
 
@@ -167,7 +172,7 @@ static void class_unit(const replication_ctx *rc, tlhn_scratch *s, const tlhn_ra
     }
 }
 
-/* One pass in table order: each operating firm's score back from its unit's block (the gather's
+/* One pass in table order: each operating firm's score back from its item (the gather's
  * order), and §3.4 [fact: Ruian 2022]: a C or D firm pays a surcharge per kWh, capped per firm.
  * A cost, not a tax: it raises the natural exit hazard (§6.2) and is counted in
  * surcharge_paid_yi. One pass rather than two (issue 17: at 1M firms a pass streams from
@@ -175,12 +180,10 @@ static void class_unit(const replication_ctx *rc, tlhn_scratch *s, const tlhn_ra
 static void scores_and_surcharges(const tlhn_shared *sh, tlhn_scratch *s,
                                   const replication_ctx *rc)
 {
-    const double *block[TLHN_MAX_UNITS];
-    size_t rows[TLHN_MAX_UNITS], at[TLHN_MAX_UNITS] = { 0 };
-    for (size_t u = 0; u < sh->n_units; u++) {
-        block[u] = s->ind + sh->unit_ind[u];
-        rows[u] = tlhn_unit_rows(sh, u);                    /* the score: the last row */
-    }
+    const tlhn_rank_item *items[TLHN_MAX_UNITS];           /* key -score, in gather order */
+    size_t at[TLHN_MAX_UNITS] = { 0 };
+    for (size_t u = 0; u < sh->n_units; u++)
+        items[u] = s->items + sh->unit_start[u];
     double rate[2][N_CLASSES] = { { 0 } };                /* [above][class], 元/kWh */
     rate[1][CLASS_C] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_C);
     rate[1][CLASS_D] = THETA(rc, P_EVAL_SURCHARGE_ABOVE_D);
@@ -193,8 +196,7 @@ static void scores_and_surcharges(const tlhn_shared *sh, tlhn_scratch *s,
         double sc = 0;
         if (s->alive[i]) {
             size_t u = unit_of[i];
-            s->score[i] = TLHN_AT(block[u], rows[u], rows[u] - 1, at[u]);
-            at[u]++;
+            s->score[i] = -items[u][at[u]++].key;            /* negation is exact */
             if (s->kwh[i] >= min_kwh) {
                 sc = rate[above[i] != 0][s->cls[i]] * s->kwh[i] / 1e4;   /* 元 -> 万元 */
                 if (cap > 0 && sc > cap)
