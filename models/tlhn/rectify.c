@@ -5,7 +5,6 @@
 
 #include <math.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_sort_uint.h>
 
 double tlhn_share_draw(gsl_rng *r, double m, double c)
 {
@@ -66,7 +65,7 @@ static int draw_lag(const tlhn_scratch *s, const replication_ctx *rc, size_t i, 
 static void start(tlhn_scratch *s, size_t i, int action, int due, double cost)
 {
     s->rect[i] = RECT_ACTIVE;
-    s->active[s->n_active++] = (unsigned)i;
+    s->active[i / 64] |= (uint64_t)1 << (i % 64);
     s->action[i] = (uint8_t)action;
     s->due[i] = due;
     s->cum[M_FIRMS_STARTED] += 1;
@@ -257,34 +256,37 @@ static int complete_upgrade(const tlhn_shared *sh, tlhn_scratch *s, const replic
     return 0;
 }
 
+/* Firm i's action completes in year index y (§4.4-§4.5); returns 1 if it is still active. */
+static int complete(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc, size_t i,
+                    int y)
+{
+    int year = rc->year_first + y, done = 1;
+    switch (s->action[i]) {
+    case ACT_EXIT:
+    case ACT_ESCALATED_EXIT: complete_exit(sh, s, rc, i, year); break;
+    case ACT_MERGE: complete_merge(sh, s, rc, i, year); break;
+    case ACT_RELOCATE: complete_relocate(sh, s, rc, i, year); break;
+    default: done = complete_upgrade(sh, s, rc, i, y); break;
+    }
+    if (done) {
+        s->rect[i] = RECT_DONE;           /* 达标销号: never a candidate again */
+        tlhn_add(s, M_FIRMS_RECTIFIED, sh->firms->district[i], 1);
+    }
+    return s->rect[i] == RECT_ACTIVE;     /* escalated to exit next year */
+}
+
 /* The actions due in year index y complete in ascending firm order (which fixes the order of
- * every sum they add to). The active firms are kept in a list (s->active, appended to by
- * start()) rather than found by a scan of every firm's state: at 1M firms that scan streams
- * from memory for a few hundred firms (issue 17). */
+ * every sum they add to). The active firms are bits of s->active (set by start()), read word by
+ * word in ascending order, rather than found by a scan of every firm's state: at 1M firms that
+ * scan streams from memory for a few hundred firms (issue 17). */
 void tlhn_rectify_complete(const tlhn_shared *sh, tlhn_scratch *s, const replication_ctx *rc,
                            int y)
 {
-    int year = rc->year_first + y;
-    gsl_sort_uint(s->active, 1, s->n_active);
-    size_t kept = 0;
-    for (size_t k = 0; k < s->n_active; k++) {
-        size_t i = s->active[k];
-        if (s->due[i] == y) {
-            int done = 1;
-            switch (s->action[i]) {
-            case ACT_EXIT:
-            case ACT_ESCALATED_EXIT: complete_exit(sh, s, rc, i, year); break;
-            case ACT_MERGE: complete_merge(sh, s, rc, i, year); break;
-            case ACT_RELOCATE: complete_relocate(sh, s, rc, i, year); break;
-            default: done = complete_upgrade(sh, s, rc, i, y); break;
-            }
-            if (done) {
-                s->rect[i] = RECT_DONE;       /* 达标销号: never a candidate again */
-                tlhn_add(s, M_FIRMS_RECTIFIED, sh->firms->district[i], 1);
-            }
+    for (size_t w = 0; w < (s->n + 63) / 64; w++) {
+        for (uint64_t bits = s->active[w]; bits != 0; bits &= bits - 1) {
+            size_t i = 64 * w + (size_t)__builtin_ctzll(bits);
+            if (s->due[i] == y && !complete(sh, s, rc, i, y))
+                s->active[w] &= ~((uint64_t)1 << (i % 64));
         }
-        if (s->rect[i] == RECT_ACTIVE)        /* not due, or escalated to exit next year */
-            s->active[kept++] = (unsigned)i;
     }
-    s->n_active = kept;
 }

@@ -375,7 +375,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     s->action = phx_calloc(n, 1);
     s->cls = phx_calloc(n, 1);
     s->due = phx_calloc(n, sizeof *s->due);
-    s->active = phx_calloc(n, sizeof *s->active);
+    s->active = phx_calloc((n + 63) / 64, sizeof *s->active);
     s->items = phx_calloc(n, sizeof *s->items);
     s->rank_work = tlhn_rank_work_alloc(n);
     s->ind = phx_calloc(sh->unit_ind[sh->n_units] ? sh->unit_ind[sh->n_units] : 1,
@@ -407,7 +407,7 @@ static void reset(const tlhn_shared *sh, tlhn_scratch *s)
     memset(s->action, 0, sh->n);
     memset(s->cls, 0, sh->n);
     memset(s->due, 0, sh->n * sizeof *s->due);
-    s->n_active = 0;
+    memset(s->active, 0, (sh->n + 63) / 64 * sizeof *s->active);
     s->n_proj = 0;
     memset(s->cum, 0, sizeof s->cum);
     memset(s->dcum, 0, sizeof s->dcum);

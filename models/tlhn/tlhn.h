@@ -305,8 +305,7 @@ typedef struct tlhn_scratch {
     uint8_t *action;                /* ACT_* of an active action */
     uint8_t *cls;                   /* class of this year's evaluation */
     int *due;                       /* year index when an active action completes */
-    unsigned *active;               /* the firms with rect RECT_ACTIVE (rectify.c), n_active */
-    size_t n_active;
+    uint64_t *active;               /* bit i: firm i has rect RECT_ACTIVE (rectify.c) */
     tlhn_rank_item *items;          /* n items for ranking */
     struct tlhn_rank_work *rank_work;   /* rank_hist.c's buffers */
     double *ind;                    /* the units' blocks of inputs and indicators (order.c) */
