@@ -36,13 +36,13 @@ static inline void maybe_exit(tlhn_scratch *s, size_t i, int district, double h0
 }
 
 /* The 规上 totals of the operating firms at the end of the year, for record() (tlhn.c). */
-static inline void add_totals(tlhn_scratch *s, size_t i)
+static inline void add_totals(tlhn_scratch *s, const double *employees, size_t i)
 {
     s->op_va += s->va[i];
     s->op_tax += s->tax[i];
     s->op_land += s->land[i];
     s->op_energy += s->energy[i];
-    s->op_employees += s->employees[i];
+    s->op_employees += employees[i];
 }
 
 /* One pass over the firms in table order: each operating firm grows (§6.1), may exit (§6.2),
@@ -74,7 +74,7 @@ static void firms_pass(const tlhn_shared *sh, tlhn_scratch *s, const replication
             grow(s, i, exp(common + sf * eps[l]), eff);
             maybe_exit(s, i, district[i], h0, hs, u[l]);
             if (s->alive[i] && above[i])
-                add_totals(s, i);
+                add_totals(s, sh->firms->employees, i);
         }
     }
 }

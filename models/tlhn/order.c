@@ -39,7 +39,7 @@ void tlhn_units_gather(const tlhn_shared *sh, tlhn_scratch *s, size_t *count)
     }
     const uint8_t *unit_of = sh->unit_of;
     const uint32_t *id_rank = sh->firms->id_rank;
-    const double *rd = sh->firms->rd_ratio;
+    const double *rd = sh->firms->rd_ratio, *employees = sh->firms->employees;
     for (size_t i = 0; i < s->n; i++) {
         if (!s->alive[i])
             continue;
@@ -50,7 +50,7 @@ void tlhn_units_gather(const tlhn_shared *sh, tlhn_scratch *s, size_t *count)
             x[4] = s->va[i];
             x[8] = s->energy[i];
             x[12] = s->emissions[i];
-            x[16] = s->employees[i];
+            x[16] = employees[i];
             x[20] = rd[i];
             x[24] = s->land[i];
         } else {

@@ -339,7 +339,7 @@ static void tlhn_scratch_free(void *p)
     if (s == NULL)
         return;
     gsl_rng_free(s->r);
-    double *d[] = { s->va, s->tax, s->energy, s->kwh, s->land, s->employees, s->emissions,
+    double *d[] = { s->va, s->tax, s->energy, s->kwh, s->land, s->emissions,
                     s->score, s->surcharge };
     for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
         free(d[k]);
@@ -366,7 +366,7 @@ static void *tlhn_scratch_alloc(const void *shared)
     if (s->r == NULL)
         phx_malloc((size_t)-1);                  /* the one out-of-memory handler */
     s->n = sh->n;
-    double **d[] = { &s->va, &s->tax, &s->energy, &s->kwh, &s->land, &s->employees, &s->emissions,
+    double **d[] = { &s->va, &s->tax, &s->energy, &s->kwh, &s->land, &s->emissions,
                      &s->score, &s->surcharge };
     for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
         *d[k] = phx_calloc(n, sizeof(double));
@@ -398,7 +398,6 @@ static void reset(const tlhn_shared *sh, tlhn_scratch *s)
     memcpy(s->energy, f->energy_tce, nb);
     memcpy(s->kwh, f->electricity_kwh, nb);
     memcpy(s->land, f->land_mu, nb);
-    memcpy(s->employees, f->employees, nb);
     memcpy(s->emissions, f->emissions, nb);
     memset(s->score, 0, nb);
     memset(s->surcharge, 0, nb);

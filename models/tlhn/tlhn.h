@@ -296,8 +296,9 @@ typedef struct tlhn_project {
 typedef struct tlhn_scratch {
     gsl_rng *r;
     size_t n;
-    /* firm state (structure of arrays), copied from the base table at the start */
-    double *va, *tax, *energy, *kwh, *land, *employees, *emissions;
+    /* firm state (structure of arrays), copied from the base table at the start; employees
+     * never change, and are read from the base table (sh->firms->employees) */
+    double *va, *tax, *energy, *kwh, *land, *emissions;
     double *score;                  /* §3.2 score of this year's evaluation */
     double *surcharge;              /* §3.4 surcharge of this year, 万元 */
     uint8_t *alive;                 /* operating (not exited, not closed) */
