@@ -11,7 +11,6 @@
 #include "../engine/layout.h"
 #include "../engine/observed.h"
 #include "../engine/posterior.h"
-#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/calibration.h"
 #include "../output/h5.h"
@@ -147,7 +146,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
         abc_free(a);
         return st;
     }
-    tempguard_set(h5_writer_temp_path(w));
+    cli_output_guard(w);
     if (!ca->o.quiet)
         print_observed(obs, sc);
     while (st == PHX_OK && abc_test(a) == ABC_CONTINUE) {
@@ -175,12 +174,7 @@ static int calibrate_and_write(const cal_args *ca, const scenario *sc, const voi
         st = h5_writer_end_scenario(w, e);
     if (st == PHX_OK)
         st = h5_writer_calibration(w, sc, a, obs, &ca->s, &chk, e);
-    if (st == PHX_OK) {
-        st = h5_writer_commit(w, e);
-        w = NULL;
-    }
-    h5_writer_abort(w);
-    tempguard_set(NULL);
+    st = cli_output_finish(w, st, e);
     if (st == PHX_OK && !ca->o.quiet) {
         print_posterior(a, sc, p);
         print_check(a, sc, &chk);

@@ -50,6 +50,13 @@ int cli_output_free(const char *path, int force, phx_err *e);
  * is prepared first (its firm table read), so that a bad input table is the error reported. */
 int cli_output_free_after(const char *path, int force, scenario *const *sc, size_t n, phx_err *e);
 
+/* An open results file's temporary is removed on SIGINT/SIGTERM from cli_output_guard(w) on
+ * (w may be NULL: MPI ranks other than 0 write nothing); cli_output_finish() commits w when st
+ * is PHX_OK, else abandons it, ends the guard, and returns st or the commit's failure. */
+struct h5_writer;
+void cli_output_guard(struct h5_writer *w);
+int cli_output_finish(struct h5_writer *w, int st, phx_err *e);
+
 /* cli/load.c: scenarios with the options' overrides. A plain --set applies to every scenario;
  * --set NAME:key=value only to the scenario named NAME (its name before --set renames it). */
 int cli_load(const char *file, const cli_opts *o, unsigned char *used, scenario **sc, phx_err *e);

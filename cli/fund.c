@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "../engine/fund_size.h"
-#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/fund.h"
 #include "../output/h5.h"
@@ -151,17 +150,11 @@ static int size_and_write(const fund_args *a, const char *command_line, fund_siz
     int st = h5_writer_open(&w, a->o.out, a->o.force, command_line, fs->sc->seed, e);
     if (st != PHX_OK)
         return st;
-    tempguard_set(h5_writer_temp_path(w));
+    cli_output_guard(w);
     fc->inner = fund_h5_output(w);
     fund_output out = { fc, clock_begin, clock_end };
     st = fund_size_run(fs, &out, r, e);
-    if (st == PHX_OK) {
-        st = h5_writer_commit(w, e);
-        w = NULL;
-    }
-    h5_writer_abort(w);
-    tempguard_set(NULL);
-    return st;
+    return cli_output_finish(w, st, e);
 }
 
 int cli_fund(int argc, char **argv, const char *command_line)

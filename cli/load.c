@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "../engine/cluster.h"
+#include "../engine/tempguard.h"
 #include "../models/models.h"
+#include "../output/h5.h"
 #include "cli.h"
 
 static double now_seconds(void)
@@ -151,5 +153,21 @@ int cli_single_target(const char *file, cli_opts *o, phx_err *e)
     scenario_free(sc);
     for (size_t i = 0; st == PHX_OK && i < o->n_ov; i++)
         o->target[i] = NULL;
+    return st;
+}
+
+void cli_output_guard(h5_writer *w)
+{
+    if (w != NULL)
+        tempguard_set(h5_writer_temp_path(w));
+}
+
+int cli_output_finish(h5_writer *w, int st, phx_err *e)
+{
+    if (st == PHX_OK && w != NULL)
+        st = h5_writer_commit(w, e);          /* consumes w, committed or not */
+    else
+        h5_writer_abort(w);
+    tempguard_set(NULL);
     return st;
 }

@@ -13,7 +13,6 @@
 #include "../engine/run.h"
 #include "../engine/sweep.h"
 #include "../engine/stats.h"
-#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/calibration.h"
 #include "../output/h5.h"
@@ -259,8 +258,8 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         note_checkpoint(a->o.out);
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc[0]->seed, &e);
     }
-    if (st == PHX_OK && w != NULL)
-        tempguard_set(h5_writer_temp_path(w));
+    if (st == PHX_OK)
+        cli_output_guard(w);
     st = cluster_agree(st, &e);
     if (st == PHX_OK)
         st = run_set(sc, n, a, post, w, shared0, &e);    /* frees shared0 */
@@ -268,13 +267,8 @@ static int run_and_write(scenario **sc, size_t n, const run_args *a, const char 
         sc[0]->model->shared_free(shared0);
     if (st == PHX_OK && grid && w != NULL)
         st = h5_writer_sweep(w, sc, n, grid->keys, grid->n_keys, grid->values, &e);
-    if (st == PHX_OK && w != NULL) {
-        st = h5_writer_commit(w, &e);
-        w = NULL;
-    }
-    h5_writer_abort(w);
+    st = cli_output_finish(w, st, &e);
     posterior_free(post);
-    tempguard_set(NULL);
     st = cluster_agree(st, &e);                /* every rank exits with rank 0's outcome */
     if (st != PHX_OK)
         return cli_report(&e);

@@ -8,7 +8,6 @@
 
 #include "../engine/cluster.h"
 #include "../engine/sensitivity.h"
-#include "../engine/tempguard.h"
 #include "../models/models.h"
 #include "../output/h5.h"
 #include "../output/sensitivity.h"
@@ -143,8 +142,8 @@ static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_re
         st = sc->model->prepare(sc, &shared, e);
     if (st == PHX_OK && cluster_rank() == 0)
         st = h5_writer_open(&w, a->o.out, a->o.force, command_line, sc->seed, e);
-    if (st == PHX_OK && w != NULL)
-        tempguard_set(h5_writer_temp_path(w));
+    if (st == PHX_OK)
+        cli_output_guard(w);
     st = cluster_agree(st, e);
     if (st == PHX_OK && !a->o.quiet)
         fprintf(stderr, "phoenix: %s sensitivity: %zu factors, %zu model runs\n",
@@ -163,12 +162,7 @@ static int analyse(sens_args *a, scenario *sc, const char *command_line, sens_re
         *out = sens_estimate(s, (int)a->o.threads);
         st = sens_write(w, sc, *out, e);
     }
-    if (st == PHX_OK && w != NULL) {
-        st = h5_writer_commit(w, e);
-        w = NULL;
-    }
-    h5_writer_abort(w);
-    tempguard_set(NULL);
+    st = cli_output_finish(w, st, e);
     if (shared)
         sc->model->shared_free(shared);
     sens_free(s);
