@@ -526,7 +526,7 @@ class Model:
         """§5.3-§5.4 first fit: waiting major projects, then ordinary ones, in arrival order."""
         th, pr, cum = self.th, self.proj, self.cum
         reserve, supply = self.reserve, th["land.new_supply_per_year"][y]
-        budget = (cum["energy_freed_tce"] / th["attract.offset_ratio"] - self.granted
+        budget = (self.dcum["energy_freed_tce"].sum() / th["attract.offset_ratio"] - self.granted
                   if self.offset else np.inf)
         price, max_wait = th["fund.land_price"], th["attract.max_wait"]
         cum["projects_waiting_for_land"] = cum["projects_waiting_for_energy"] = 0
