@@ -13,6 +13,8 @@
 #   process -- the whole command under /usr/bin/time: `phoenix run ... -o FILE.h5` (population
 #             synthesis, prepare, HDF5 output included) and `numpy_tlhn.py ...` (interpreter and
 #             numpy start-up, CSV read included); wall and user+sys CPU.
+# NUMPY_BEFORE=DIR adds a third side, "before": an older tree built in DIR (bench/README.md,
+# "pair.sh", says how), its build/bench/scale and build/phoenix on its own copy of the scenario.
 # Results go to stdout and, one row per run, to build/bench/numpy.csv.
 set -eu
 cd "$(dirname "$0")/.."
@@ -37,15 +39,26 @@ print(m.Params('$SCEN', [], 'build/phoenix').n_years)")
     r=1
     while [ "$r" -le "$ROUNDS" ]; do
         # alternate which side goes first
-        if [ $((r % 2)) -eq 1 ]; then ORDER="phoenix numpy"; else ORDER="numpy phoenix"; fi
+        if [ -z "${NUMPY_BEFORE:-}" ]; then
+            if [ $((r % 2)) -eq 1 ]; then ORDER="phoenix numpy"; else ORDER="numpy phoenix"; fi
+        else
+            case $((r % 3)) in
+            1) ORDER="phoenix numpy before" ;;
+            2) ORDER="numpy before phoenix" ;;
+            *) ORDER="before phoenix numpy" ;;
+            esac
+        fi
         for SIDE in $ORDER; do
-            if [ "$SIDE" = phoenix ]; then
+            if [ "$SIDE" != numpy ]; then
+                ROOT=.
+                [ "$SIDE" = before ] && ROOT=$NUMPY_BEFORE
                 # model: seconds_best (one repeat) and cpu_s columns of bench/scale
-                build/bench/scale --scenario "$SCEN" --reps "$REPS" --threads 1 --sink null \
-                    $SET | awk -F, -v sc="$SC" -v f="$FIRMS" -v n="$REPS" -v y="$YEARS" -v r="$r" \
-                    '{ printf "phoenix,%s,%s,%s,%s,%s,model,%s,%s\n", sc, f, n, y, r, $10, $17 }' >>"$CSV"
-                /usr/bin/time -f "%e %U %S" -o "$TMP/t" build/phoenix run "$SCEN" -n "$REPS" \
-                    --threads 1 -o "$TMP/ph.h5" --force --quiet $SET
+                "$ROOT/build/bench/scale" --scenario "$ROOT/$SCEN" --reps "$REPS" --threads 1 \
+                    --sink null $SET | awk -F, -v s="$SIDE" -v sc="$SC" -v f="$FIRMS" -v n="$REPS" \
+                    -v y="$YEARS" -v r="$r" \
+                    '{ printf "%s,%s,%s,%s,%s,%s,model,%s,%s\n", s, sc, f, n, y, r, $10, $17 }' >>"$CSV"
+                /usr/bin/time -f "%e %U %S" -o "$TMP/t" "$ROOT/build/phoenix" run "$ROOT/$SCEN" \
+                    -n "$REPS" --threads 1 -o "$TMP/ph.h5" --force --quiet $SET
             else
                 /usr/bin/time -f "%e %U %S" -o "$TMP/t" $PY bench/numpy_tlhn.py "$SCEN" \
                     --firms "$TMP/firms.csv" -n "$REPS" $SET >"$TMP/np.txt"
@@ -75,11 +88,16 @@ print(f"{'firms':>8} {'what':8} {'side':8} {'runs':>4} {'wall s':>8} {'cpu s':>8
       f"{'ns/fy wall':>10} {'ns/fy cpu':>10}")
 for sc in sorted({k[1] for k in med}, key=float):
     for what in ("model", "process"):
-        for side in ("phoenix", "numpy"):
+        sides = [s for s in ("phoenix", "numpy", "before") if (s, sc, what) in med]
+        for side in sides:
             w, c, fy, n, firms = med[(side, sc, what)]
             print(f"{firms:>8} {what:8} {side:8} {n:4d} {w:8.3f} {c:8.3f} "
                   f"{1e9 * w / fy:10.1f} {1e9 * c / fy:10.1f}")
         (pw, pc, *_), (nw, nc, *_) = med[("phoenix", sc, what)], med[("numpy", sc, what)]
         print(f"{'':8} {what:8} {'ratio':8} {'':4} numpy/phoenix: wall {nw / pw:.2f}x, "
               f"cpu {nc / pc:.2f}x")
+        if "before" in sides:
+            bw, bc, *_ = med[("before", sc, what)]
+            print(f"{'':8} {what:8} {'ratio':8} {'':4} numpy/before: wall {nw / bw:.2f}x, "
+                  f"cpu {nc / bc:.2f}x")
 EOF
