@@ -56,7 +56,8 @@ print(m.Params('$SCEN', [], 'build/phoenix').n_years)")
                 "$ROOT/build/bench/scale" --scenario "$ROOT/$SCEN" --reps "$REPS" --threads 1 \
                     --sink null $SET | awk -F, -v s="$SIDE" -v sc="$SC" -v f="$FIRMS" -v n="$REPS" \
                     -v y="$YEARS" -v r="$r" \
-                    '{ printf "%s,%s,%s,%s,%s,%s,model,%s,%s\n", s, sc, f, n, y, r, $10, $17 }' >>"$CSV"
+                    '{ printf "%s,%s,%s,%s,%s,%s,model,%s,%s\n", s, sc, f, n, y, r, $10, $17 }' \
+                    >>"$CSV"
                 /usr/bin/time -f "%e %U %S" -o "$TMP/t" "$ROOT/build/phoenix" run "$ROOT/$SCEN" \
                     -n "$REPS" --threads 1 -o "$TMP/ph.h5" --force --quiet $SET
             else
@@ -64,7 +65,8 @@ print(m.Params('$SCEN', [], 'build/phoenix').n_years)")
                     --firms "$TMP/firms.csv" -n "$REPS" $SET >"$TMP/np.txt"
                 sed -n 's/.*wall \([0-9.]*\) s, cpu \([0-9.]*\) s.*/\1 \2/p' "$TMP/np.txt" |
                     awk -v sc="$SC" -v f="$FIRMS" -v n="$REPS" -v y="$YEARS" -v r="$r" \
-                    '{ printf "numpy,%s,%s,%s,%s,%s,model,%s,%s\n", sc, f, n, y, r, $1, $2 }' >>"$CSV"
+                    '{ printf "numpy,%s,%s,%s,%s,%s,model,%s,%s\n", sc, f, n, y, r, $1, $2 }' \
+                    >>"$CSV"
             fi
             awk -v s="$SIDE" -v sc="$SC" -v f="$FIRMS" -v n="$REPS" -v y="$YEARS" -v r="$r" \
                 '{ printf "%s,%s,%s,%s,%s,%s,process,%s,%.2f\n", s, sc, f, n, y, r, $1, $2 + $3 }' \

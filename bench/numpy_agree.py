@@ -5,7 +5,8 @@ Runs `phoenix run SCENARIO -n N --seed S` and numpy_tlhn.py on the firm table ph
 for the scenario, with independent random numbers (the two use different generators), and
 compares the mean of every metric in every year, and of every district metric in the last year:
 
-    |mean_numpy - mean_phoenix| <= K * sqrt(se_numpy^2 + se_phoenix^2) + 1e-9 * max(1, |mean_phoenix|)
+    |mean_numpy - mean_phoenix| <= K * sqrt(se_numpy^2 + se_phoenix^2)
+                                    + 1e-9 * max(1, |mean_phoenix|)
 
 K = 4 by default; the absolute floor is for the metrics that are deterministic (the same value in
 every replication, e.g. the first year's surcharges or the starts when the quota is filled). Also

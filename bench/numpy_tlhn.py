@@ -124,7 +124,10 @@ class Params:
             text = given.get(key, dflt)
             self.text[key] = text
             if kind.startswith(("real", "integer")):
-                items = [parse_dist(t) for t in split_items(text)]
+                try:
+                    items = [parse_dist(t) for t in split_items(text)]
+                except ValueError:
+                    fail(f"{ini}: {key}: '{text}' is neither a number nor a distribution")
                 if "per year" in kind:      # a default is cut or extended (last value repeated)
                     self.per_year.add(key)
                     if key in given and len(items) not in (1, self.n_years):
@@ -175,6 +178,11 @@ class Firms:
             rows = list(csv.DictReader(fh))
         if not rows:
             fail(f"{path}: no firms")
+        need = {"id", "district", "above_scale", "land_mu", "value_added", "tax", "energy_tce",
+                "electricity_kwh", "employees", "rd_ratio", "emissions"}
+        if need - set(rows[0]):
+            fail(f"{path}: missing columns {sorted(need - set(rows[0]))} "
+                 "(phoenix synth writes them)")
         col = lambda name: np.array([float(r[name]) for r in rows])
         self.n = len(rows)
         self.va, self.tax, self.energy = col("value_added"), col("tax"), col("energy_tce")
@@ -354,7 +362,7 @@ class Model:
         act = (u[:, None] >= np.cumsum(mix, axis=1)[c]).sum(axis=1)
         return np.minimum(act, last[c])
 
-    def draw_lags(self, k, y):
+    def draw_lags(self, k):
         p, ny = self.th["rectify.p_complete"], self.p.n_years
         if p >= 1:
             return np.zeros(k, dtype=np.int64)
@@ -366,7 +374,7 @@ class Model:
     def start(self, i, action, y):
         self.rect[i] = R_ACTIVE
         self.action[i] = action
-        self.due[i] = y + self.draw_lags(len(i), y)
+        self.due[i] = y + self.draw_lags(len(i))
         self.cum["firms_started"] += len(i)
 
     def rectify_start(self, y):

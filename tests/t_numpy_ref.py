@@ -5,7 +5,8 @@ compute the same model.
 Both run the plan scenario on the same firm table with independent random numbers (phoenix's
 addressed Philox streams, numpy's Generator); every metric's mean in every year, and every district
 metric's mean in the last year, must agree within 4 combined Monte Carlo standard errors (plus
-1e-9 relative for deterministic metrics), and both must have the same metrics (bench/numpy_agree.py).
+1e-9 relative for deterministic metrics), and both must have the same metrics
+(bench/numpy_agree.py).
 Checked on the plan (200 replications a side, fixed seeds) and on a variant that exercises the
 other branches (city-wide evaluation, energy priority, the energy offset, the constrained fund) on
 a quarter of the population. Negative control: the NumPy side with rectify.p_complete = 0.6
