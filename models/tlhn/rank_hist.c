@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../engine/bigmem.h"
 
 #define HIST_MAX_BUCKETS 65536u
 #define HIST_MIN_N 48             /* below this, rank.c's selection on a copy is as quick */
@@ -29,8 +30,8 @@ tlhn_rank_work *tlhn_rank_work_alloc(size_t n)
     w->cap = n ? n : 1;
     w->start = phx_calloc(HIST_MAX_BUCKETS + 1, sizeof *w->start);
     w->bclass = phx_calloc(HIST_MAX_BUCKETS, 1);
-    w->tmp = phx_calloc(w->cap, sizeof *w->tmp);
-    w->sel = phx_calloc(w->cap, sizeof *w->sel);
+    w->tmp = phx_calloc_big(w->cap, sizeof *w->tmp);
+    w->sel = phx_calloc_big(w->cap, sizeof *w->sel);
     return w;
 }
 
