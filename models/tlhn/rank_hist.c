@@ -28,7 +28,7 @@ tlhn_rank_work *tlhn_rank_work_alloc(size_t n)
 {
     tlhn_rank_work *w = phx_calloc(1, sizeof *w);
     w->cap = n ? n : 1;
-    w->start = phx_calloc(HIST_MAX_BUCKETS + 1, sizeof *w->start);
+    w->start = phx_calloc_big(HIST_MAX_BUCKETS + 1, sizeof *w->start);   /* counted at random */
     w->bclass = phx_calloc(HIST_MAX_BUCKETS, 1);
     w->tmp = phx_calloc_big(w->cap, sizeof *w->tmp);
     w->sel = phx_calloc_big(w->cap, sizeof *w->sel);
