@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../engine/scenario.h"
-#include "../../engine/bigmem.h"
 
 /* §1.2 [fact]: the 13 units after the 2021 adjustment (杭州统计年鉴2022). */
 const char *const tlhn_district_zh[TLHN_N_DISTRICTS] = {
@@ -150,14 +149,14 @@ tlhn_firms *tlhn_firms_alloc(size_t n)
     tlhn_firms *f = phx_calloc(1, sizeof *f);
     f->n = n;
     f->id = phx_calloc(n, sizeof *f->id);
-    f->id_rank = phx_calloc_big(n, sizeof *f->id_rank);
-    f->district = phx_calloc_big(n, 1);
-    f->sector = phx_calloc_big(n, 1);
-    f->above_scale = phx_calloc_big(n, 1);
+    f->id_rank = phx_calloc(n, sizeof *f->id_rank);
+    f->district = phx_calloc(n, 1);
+    f->sector = phx_calloc(n, 1);
+    f->above_scale = phx_calloc(n, 1);
     double **cols[] = { &f->land_mu, &f->value_added, &f->tax, &f->energy_tce,
                         &f->electricity_kwh, &f->employees, &f->rd_ratio, &f->emissions };
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-        *cols[c] = phx_calloc_big(n, sizeof(double));
+        *cols[c] = phx_calloc(n, sizeof(double));
     return f;
 }
 

@@ -15,11 +15,10 @@
 #include "tlhn.h"
 
 #include <stdlib.h>
-#include "../../engine/bigmem.h"
 
 void tlhn_units_index(tlhn_shared *sh)
 {
-    sh->unit_of = phx_calloc_big(sh->n, sizeof *sh->unit_of);
+    sh->unit_of = phx_malloc((sh->n ? sh->n : 1) * sizeof *sh->unit_of);
     sh->unit_ind = phx_calloc(sh->n_units + 1, sizeof *sh->unit_ind);
     for (size_t u = 0; u < sh->n_units; u++) {
         size_t m = sh->unit_start[u + 1] - sh->unit_start[u];

@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../engine/bigmem.h"
 
 #define HIST_MAX_BUCKETS 65536u
 #define HIST_MIN_N 48             /* below this, rank.c's selection on a copy is as quick */
@@ -28,10 +27,10 @@ tlhn_rank_work *tlhn_rank_work_alloc(size_t n)
 {
     tlhn_rank_work *w = phx_calloc(1, sizeof *w);
     w->cap = n ? n : 1;
-    w->start = phx_calloc_big(HIST_MAX_BUCKETS + 1, sizeof *w->start);   /* counted at random */
+    w->start = phx_calloc(HIST_MAX_BUCKETS + 1, sizeof *w->start);
     w->bclass = phx_calloc(HIST_MAX_BUCKETS, 1);
-    w->tmp = phx_calloc_big(w->cap, sizeof *w->tmp);
-    w->sel = phx_calloc_big(w->cap, sizeof *w->sel);
+    w->tmp = phx_calloc(w->cap, sizeof *w->tmp);
+    w->sel = phx_calloc(w->cap, sizeof *w->sel);
     return w;
 }
 

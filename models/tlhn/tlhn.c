@@ -11,7 +11,6 @@
 #include "../../engine/layout.h"
 #include "../../engine/scenario.h"
 #include "../models.h"
-#include "../../engine/bigmem.h"
 
 /* ---- parameters --------------------------------------------------------------------------------- */
 
@@ -370,16 +369,16 @@ static void *tlhn_scratch_alloc(const void *shared)
     double **d[] = { &s->va, &s->tax, &s->energy, &s->kwh, &s->land, &s->emissions,
                      &s->score, &s->surcharge };
     for (size_t k = 0; k < sizeof d / sizeof d[0]; k++)
-        *d[k] = phx_calloc_big(n, sizeof(double));   /* huge pages at 1M firms */
-    s->alive = phx_calloc_big(n, 1);
-    s->rect = phx_calloc_big(n, 1);
-    s->action = phx_calloc_big(n, 1);
-    s->cls = phx_calloc_big(n, 1);
-    s->due = phx_calloc_big(n, sizeof *s->due);
+        *d[k] = phx_calloc(n, sizeof(double));
+    s->alive = phx_calloc(n, 1);
+    s->rect = phx_calloc(n, 1);
+    s->action = phx_calloc(n, 1);
+    s->cls = phx_calloc(n, 1);
+    s->due = phx_calloc(n, sizeof *s->due);
     s->active = phx_calloc((n + 63) / 64, sizeof *s->active);
-    s->items = phx_calloc_big(n, sizeof *s->items);
+    s->items = phx_calloc(n, sizeof *s->items);
     s->rank_work = tlhn_rank_work_alloc(n);
-    s->ind = phx_calloc_big(sh->unit_ind[sh->n_units] ? sh->unit_ind[sh->n_units] : 1,
+    s->ind = phx_calloc(sh->unit_ind[sh->n_units] ? sh->unit_ind[sh->n_units] : 1,
                         sizeof *s->ind);        /* order.c, evaluate.c */
     s->cap_proj = sh->project_capacity;
     s->proj = phx_calloc(s->cap_proj, sizeof *s->proj);
