@@ -130,7 +130,7 @@ FUZZ_FLAGS_results := -timeout=5 -fork=1 -ignore_timeouts=1 -ignore_crashes=1 -i
 FUZZ_ASAN_results  := :allocator_may_return_null=1
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang PHX_OPT="-O1 -g -fopenmp -ffp-contract=off" \
-	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-build
+	  SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link -DPHX_FUZZING" fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus/$$t build-fuzz/findings; echo "fuzz: $$t for $(FUZZ_TIME) s"; \
 	  flags="$(FUZZ_FLAGS)"; asan=""; \

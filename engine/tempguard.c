@@ -27,3 +27,45 @@ void tempguard_set(const char *tmp)
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
 }
+
+static char reading[4096];
+
+static void put(const char *text)
+{
+    size_t n = strlen(text);
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, text, n);   /* async-signal-safe */
+        if (w <= 0)
+            return;
+        text += w;
+        n -= (size_t)w;
+    }
+}
+
+static void on_crash(int sig)
+{
+    (void)sig;
+    if (guarded[0])
+        unlink(guarded);
+    put("phoenix: ");
+    put(reading);
+    put(": damaged HDF5 file: libhdf5 crashed reading it\n");
+    _exit(2);
+}
+
+void tempguard_reading(const char *path)
+{
+#ifdef PHX_FUZZING
+    (void)path;
+#else
+    if (path == NULL || strlen(path) >= sizeof reading) {
+        reading[0] = '\0';
+        signal(SIGSEGV, SIG_DFL);
+        signal(SIGBUS, SIG_DFL);
+        return;
+    }
+    snprintf(reading, sizeof reading, "%s", path);
+    signal(SIGSEGV, on_crash);
+    signal(SIGBUS, on_crash);
+#endif
+}

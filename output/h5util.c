@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "h5.h"
+#include "../engine/tempguard.h"
 
 void h5u_quiet(void)
 {
@@ -101,10 +102,16 @@ static herr_t h5u_close_id(hid_t id)
     }
 }
 
+static hid_t reading_file = -1;          /* the results file tempguard_reading() guards */
+
 void h5u_close(hid_t id)
 {
     if (id < 0)
         return;
+    if (id == reading_file) {
+        reading_file = -1;
+        tempguard_reading(NULL);
+    }
     /* Every HDF5 call clears the error stack; keep the one that explains the failure being
      * cleaned up after, so that h5u_fail() can still quote it. */
     hid_t saved = H5Eget_current_stack();
@@ -119,6 +126,10 @@ int h5u_close_ok(hid_t id)
 {
     if (id < 0)
         return 0;
+    if (id == reading_file) {
+        reading_file = -1;
+        tempguard_reading(NULL);
+    }
     return h5u_close_id(id) < 0 ? -1 : 0;
 }
 
@@ -451,8 +462,11 @@ int h5u_open_results(const char *path, hid_t *file, phx_err *e)
     int st = h5u_check_heaps(path, e);   /* before libhdf5 can loop on a damaged heap */
     if (st != PHX_OK)
         return st;
+    tempguard_reading(path);             /* until the file is closed (h5u_close) */
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    reading_file = f;
     if (f < 0) {                         /* an HDF5 signature but no readable file: truncated */
+        tempguard_reading(NULL);
         H5Eclear2(H5E_DEFAULT);
         return phx_fail(e, PHX_EINPUT, path, 0, NULL,
                         "damaged or truncated HDF5 file (not completely written?)");

@@ -71,5 +71,12 @@ wait $pid || fail "run with a FIFO firm table: exit $? ($(cat "$d/err"))"
 expect_error damaged-shape 2 "dataset mean (288230376151711745 values) needs .*is the file damaged?" \
     "$PHOENIX" summary tests/data/fuzz/results-huge-shape.h5
 
+# fuzzer finding (results reader): a damaged link B-tree on which libhdf5 1.10 itself segfaults
+# (in H5F__accum_read under H5Lexists): one line naming the file, exit 2, no output left.
+expect_error libhdf5-crash 2 "results-btree-crash.h5: damaged HDF5 file: libhdf5 crashed reading it" \
+    "$PHOENIX" summary tests/data/fuzz/results-btree-crash.h5
+expect_error libhdf5-crash-report 2 "damaged HDF5 file" \
+    "$PHOENIX" report tests/data/fuzz/results-btree-crash.h5 -o "$d/out/crash.html"
+
 [ "$fails" -eq 0 ] && echo "t_hardening: all checks passed"
 [ "$fails" -eq 0 ]
