@@ -104,14 +104,20 @@ static herr_t h5u_close_id(hid_t id)
 
 static hid_t reading_file = -1;          /* the results file tempguard_reading() guards */
 
-void h5u_close(hid_t id)
+/* Closing the guarded results file ends the guard. */
+static void end_reading(hid_t id)
 {
-    if (id < 0)
-        return;
     if (id == reading_file) {
         reading_file = -1;
         tempguard_reading(NULL);
     }
+}
+
+void h5u_close(hid_t id)
+{
+    if (id < 0)
+        return;
+    end_reading(id);
     /* Every HDF5 call clears the error stack; keep the one that explains the failure being
      * cleaned up after, so that h5u_fail() can still quote it. */
     hid_t saved = H5Eget_current_stack();
@@ -126,10 +132,7 @@ int h5u_close_ok(hid_t id)
 {
     if (id < 0)
         return 0;
-    if (id == reading_file) {
-        reading_file = -1;
-        tempguard_reading(NULL);
-    }
+    end_reading(id);
     return h5u_close_id(id) < 0 ? -1 : 0;
 }
 
